@@ -1,0 +1,141 @@
+/**
+ * Child process handling for the emulators that must run outside this process (DynamoDB Local's JVM,
+ * s3rver with the OpenSSL legacy provider, fauxqs which is ESM-only). Every child is registered so
+ * that it is killed on stop, on normal exit and on SIGINT/SIGTERM, and its pid is written to a pid
+ * file so a child orphaned by a SIGKILLed parent is reaped on the next start.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const live = new Set<ChildProcess>();
+let hooksInstalled = false;
+
+function killAllSync(): void {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+}
+
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', killAllSync);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = (): void => {
+      killAllSync();
+      // Only take over the default behaviour (exit) when nobody else handles this signal.
+      if (process.listenerCount(signal) === 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+export interface ChildOptions {
+  /** Label used in log lines. */
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Where the pid is written; a live process named there (with `pidMarker` in its command line) is killed first. */
+  pidFile: string;
+  /** Substring of /proc/<pid>/cmdline proving a stale pid is ours. */
+  pidMarker: string;
+  log: (line: string) => void;
+}
+
+export interface Child {
+  readonly process: ChildProcess;
+  /** Resolves with the first stdout line matching `pattern` (or rejects if the child exits first). */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. Idempotent. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+function reapStale(pidFile: string, marker: string): void {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (pid > 0 && cmdline.includes(marker)) process.kill(pid, 'SIGKILL');
+  } catch {
+    // no pid file, or the process is gone: nothing to reap
+  }
+}
+
+/**
+ * Spawns a child with piped stdout/stderr (forwarded to `log` line by line) and registers it for cleanup.
+ * @returns a handle to wait for readiness lines and to stop it.
+ */
+export function spawnChild(opts: ChildOptions): Child {
+  installExitHooks();
+  reapStale(opts.pidFile, opts.pidMarker);
+  const child = spawn(opts.command, opts.args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  live.add(child);
+  if (child.pid) writeFileSync(opts.pidFile, String(child.pid));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code, signal) => {
+    live.delete(child);
+    rmSync(opts.pidFile, { force: true });
+    opts.log(`[${opts.name}] exited (${signal ?? code})`);
+  });
+  const lineWaiters = new Set<(line: string) => void>();
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      opts.log(`[${opts.name}] ${line}`);
+      for (const waiter of lineWaiters) waiter(line);
+    });
+  }
+  return {
+    process: child,
+    waitForLine(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => done(new Error(`${opts.name}: no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+        const onExit = (): void => done(new Error(`${opts.name} exited before it was ready`));
+        const waiter = (line: string): void => {
+          const match = line.match(pattern);
+          if (match) done(undefined, match);
+        };
+        function done(error?: Error, match?: RegExpMatchArray): void {
+          clearTimeout(timer);
+          lineWaiters.delete(waiter);
+          child.off('exit', onExit);
+          if (error) reject(error);
+          else resolve(match as RegExpMatchArray);
+        }
+        lineWaiters.add(waiter);
+        child.once('exit', onExit);
+      });
+    },
+    async stop(graceMs = 3_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Command line that runs a TypeScript file in a plain `node` child through tsx's loader (one process,
+ * so signals reach it directly).
+ * @param nodeFlags - extra node flags, e.g. `--openssl-legacy-provider`.
+ */
+export function tsNodeCommand(file: string, nodeFlags: string[] = []): { command: string; args: string[] } {
+  const loader = require.resolve('tsx');
+  return { command: process.execPath, args: [...nodeFlags, '--import', `file://${loader}`, file] };
+}
+
+/** Exits this (child) process when its parent goes away: the parent holds our stdin pipe open. */
+export function exitWithParent(cleanup: () => Promise<void> | void): void {
+  const quit = async (): Promise<void> => {
+    await cleanup();
+    process.exit(0);
+  };
+  process.stdin.on('end', () => void quit());
+  process.stdin.on('error', () => void quit());
+  process.stdin.resume();
+  process.on('SIGTERM', () => void quit());
+  process.on('SIGINT', () => void quit());
+}

@@ -1,0 +1,125 @@
+/**
+ * What cognito-local 5.3 lacks and Darkroom calls, added as extra X-Amz-Target handlers in front of
+ * its router: ResendConfirmationCode, GlobalSignOut (refresh tokens dropped, earlier access tokens
+ * refused), and the pool's password policy (cognito-local stores it but never checks it).
+ */
+import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { CognitoError, InvalidParameterError, NotAuthorizedError, UserNotFoundError } from 'cognito-local/lib/errors';
+import type { Route, Router } from 'cognito-local/lib/server/Router';
+import type { Services } from 'cognito-local/lib/services';
+import type { Context } from 'cognito-local/lib/services/context';
+import { selectAppropriateDeliveryMethod } from 'cognito-local/lib/services/messageDelivery/deliveryMethod';
+import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolService';
+import publicKey from 'cognito-local/lib/keys/cognitoLocal.public.json';
+
+/** A user record with the time (ms since epoch) of their last GlobalSignOut. */
+type SignedOutUser = User & { SignedOutAt?: number };
+interface AccessClaims { sub: string; username: string; client_id: string; token_use: string; iat: number }
+
+const verifyKey = createPublicKey({ key: publicKey.jwk as JsonWebKey, format: 'jwk' });
+
+/**
+ * Verifies an access token issued by cognito-local.
+ * @throws NotAuthorizedException when the signature, expiry or token_use is wrong.
+ */
+function verifyAccessToken(token: string): AccessClaims {
+  const [header = '', payload = '', signature = ''] = token.split('.');
+  const signed = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), verifyKey, Buffer.from(signature, 'base64url'));
+  const claims = signed ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AccessClaims & { exp: number }) : undefined;
+  if (!claims || claims.token_use !== 'access' || claims.exp * 1000 < Date.now()) throw new NotAuthorizedError('Invalid Access Token');
+  return claims;
+}
+
+async function userOfAccessToken(services: Services, ctx: Context, token: string): Promise<{ pool: UserPoolService; user: SignedOutUser; claims: AccessClaims }> {
+  const claims = verifyAccessToken(token);
+  const pool = await services.cognito.getUserPoolForClientId(ctx, claims.client_id);
+  const user = (await pool.getUserByUsername(ctx, claims.username)) as SignedOutUser | null;
+  if (!user) throw new UserNotFoundError();
+  return { pool, user, claims };
+}
+
+/** Refuses an access token issued (whole seconds) before the user's last GlobalSignOut. */
+async function assertNotRevoked(services: Services, ctx: Context, token: string): Promise<void> {
+  const { user, claims } = await userOfAccessToken(services, ctx, token);
+  if (user.SignedOutAt !== undefined && (claims.iat + 1) * 1000 <= user.SignedOutAt) throw new NotAuthorizedError('Access Token has been revoked');
+}
+
+/**
+ * Checks a password against a pool's policy as Cognito does.
+ * @throws InvalidPasswordException naming the first rule broken.
+ */
+export function checkPasswordPolicy(pool: UserPoolService, password: unknown): void {
+  const policy = pool.options.Policies?.PasswordPolicy;
+  if (!policy || typeof password !== 'string') return;
+  const rules: Array<[boolean | undefined, RegExp | number, string]> = [
+    [true, policy.MinimumLength ?? 8, 'Password not long enough'],
+    [policy.RequireLowercase, /[a-z]/, 'Password must have lowercase characters'],
+    [policy.RequireUppercase, /[A-Z]/, 'Password must have uppercase characters'],
+    [policy.RequireNumbers, /[0-9]/, 'Password must have numeric characters'],
+    [policy.RequireSymbols, /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/, 'Password must have symbol characters'],
+  ];
+  for (const [required, rule, message] of rules) {
+    const ok = typeof rule === 'number' ? password.length >= rule : rule.test(password);
+    if (required && !ok) throw new CognitoError('InvalidPasswordException', `Password did not conform with policy: ${message}`);
+  }
+}
+
+/** ResendConfirmationCode: a new code for an unconfirmed user, delivered like SignUp's. */
+const resendConfirmationCode = (services: Services): Route => async (ctx, req: { ClientId: string; Username: string; ClientMetadata?: Record<string, string> }) => {
+  const pool = await services.cognito.getUserPoolForClientId(ctx, req.ClientId);
+  const user = await pool.getUserByUsername(ctx, req.Username);
+  if (!user) throw new UserNotFoundError('Username/client id combination not found.');
+  if (user.UserStatus === 'CONFIRMED') throw new InvalidParameterError('User is already confirmed.');
+  const delivery = selectAppropriateDeliveryMethod(pool.options.AutoVerifiedAttributes ?? [], user);
+  if (!delivery) throw new InvalidParameterError('User has no attribute matching desired auto verified attributes');
+  const code = services.otp();
+  await services.messages.deliver(ctx, 'ResendCode', req.ClientId, pool.options.Id, user, code, req.ClientMetadata, delivery);
+  await pool.saveUser(ctx, { ...user, ConfirmationCode: code, UserLastModifiedDate: services.clock.get() });
+  return { CodeDeliveryDetails: delivery };
+};
+
+/** GlobalSignOut: drops every refresh token of the caller and refuses their earlier access tokens. */
+const globalSignOut = (services: Services): Route => async (ctx, req: { AccessToken: string }) => {
+  const { pool, user } = await userOfAccessToken(services, ctx, req.AccessToken);
+  await assertNotRevoked(services, ctx, req.AccessToken);
+  await pool.saveUser(ctx, { ...user, RefreshTokens: [], SignedOutAt: Date.now() } as User);
+  return {};
+};
+
+const EXTRA_TARGETS: Record<string, (services: Services) => Route> = {
+  ResendConfirmationCode: resendConfirmationCode,
+  GlobalSignOut: globalSignOut,
+};
+
+/** Which password field a target carries, and how to find its pool. */
+async function passwordToCheck(services: Services, ctx: Context, target: string, req: Record<string, unknown>): Promise<[UserPoolService, unknown] | undefined> {
+  switch (target) {
+    case 'SignUp':
+    case 'ConfirmForgotPassword':
+      return [await services.cognito.getUserPoolForClientId(ctx, String(req.ClientId)), req.Password];
+    case 'AdminSetUserPassword':
+      return [await services.cognito.getUserPool(ctx, String(req.UserPoolId)), req.Password];
+    case 'ChangePassword':
+      return [(await userOfAccessToken(services, ctx, String(req.AccessToken))).pool, req.ProposedPassword];
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Wraps cognito-local's router: adds the missing targets and, for existing ones, enforces the
+ * password policy and GlobalSignOut's revocation of access tokens.
+ */
+export function extendRouter(base: Router, services: Services): Router {
+  return (target) => {
+    const extra = EXTRA_TARGETS[target];
+    if (extra) return extra(services);
+    const route = base(target);
+    return async (ctx, req: Record<string, unknown>) => {
+      if (typeof req.AccessToken === 'string') await assertNotRevoked(services, ctx, req.AccessToken);
+      const check = await passwordToCheck(services, ctx, target, req);
+      if (check) checkPasswordPolicy(...check);
+      return route(ctx, req);
+    };
+  };
+}

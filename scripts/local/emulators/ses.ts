@@ -1,0 +1,49 @@
+/**
+ * SES v2: aws-ses-v2-local in this process. It keeps mail in memory; `collectMail` copies new mail
+ * from its `GET /store` into the outbox so it survives restarts like the rest of dataDir.
+ */
+import type { Server } from 'node:http';
+import sesServer from 'aws-ses-v2-local';
+import type { Outbox } from './outbox';
+
+export interface SesEmulator {
+  endpoint: string;
+  /** Copies mail not yet in the outbox from the emulator's store. */
+  collectMail(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  /** Seconds since epoch. */
+  at: number;
+}
+
+/**
+ * Starts aws-ses-v2-local on `host:port`.
+ * @throws Error if the port is taken.
+ */
+export async function startSes(host: string, port: number, outbox: Outbox): Promise<SesEmulator> {
+  const server: Server = await sesServer({ host, port });
+  const endpoint = `http://${host}:${port}`;
+  return {
+    endpoint,
+    async collectMail() {
+      const response = await fetch(`${endpoint}/store`, { signal: AbortSignal.timeout(5_000) });
+      const { emails } = (await response.json()) as { emails: StoredEmail[] };
+      const known = new Set(outbox.list().map((m) => m.source));
+      for (const mail of emails.filter((e) => !known.has(`ses:${e.messageId}`))) {
+        const to = [...mail.destination.to, ...mail.destination.cc, ...mail.destination.bcc].join(', ');
+        outbox.add({ to, subject: mail.subject, text: mail.body.text ?? mail.body.html ?? '', at: new Date(mail.at * 1000).toISOString(), source: `ses:${mail.messageId}` });
+      }
+    },
+    stop: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}

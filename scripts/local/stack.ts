@@ -1,0 +1,154 @@
+/**
+ * The emulator half of the local stack: starts every AWS stand-in on 127.0.0.1, provisions the
+ * manifest's resources in them (idempotently, data persisted under `dataDir`), and hands back the
+ * endpoints, the resolved resource names and the environment a handler needs to reach them.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { ensureQueues, ensureTables } from './emulators/bootstrap';
+import { startCognito } from './emulators/cognito';
+import { startDynamoDb, type Emulator } from './emulators/dynamodb';
+import { startEc2 } from './emulators/ec2';
+import { awsName, entries, loadResources, MANIFEST_PATH } from './emulators/manifest';
+import { pickPorts } from './emulators/net';
+import { Outbox, type OutboxMessage } from './emulators/outbox';
+import { startS3 } from './emulators/s3';
+import { startSes } from './emulators/ses';
+import { startSqs } from './emulators/sqs';
+
+export type { OutboxMessage } from './emulators/outbox';
+
+export interface StackOptions {
+  /** Directory for all emulator data; created if missing, reused (and read back) on the next start. */
+  dataDir: string;
+  /** Interface everything listens on. Default 127.0.0.1. */
+  host?: string;
+  /** Ports basePort+0 (s3), +1 (dynamodb), +2 (sqs), +3 (ses), +4 (cognito), +5 (ec2); 0 (default) = free ports. */
+  basePort?: number;
+  /** Receives every log line of the emulators. Default: dropped. */
+  log?: (line: string) => void;
+  /** Manifest to provision from. Default functions/manifest.json. */
+  manifestPath?: string;
+}
+
+export interface LocalStack {
+  endpoints: { s3: string; dynamodb: string; sqs: string; ses: string; cognito: string; ec2: string };
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  userPool: { id: string; clientId: string; issuer: string; jwksUri: string };
+  /** Manifest references resolved: 'table:images', 'bucket:originals', 'queue:thumbnails', 'queue:thumbnails:dlq', 'userpool:users', ... */
+  resources: Record<string, string>;
+  /** Environment for a handler process: region, credentials, AWS_ENDPOINT_URL_<SERVICE>, pool ids, DARKROOM_LOCAL=1. */
+  env: Record<string, string>;
+  /** Every message AWS would have delivered (Cognito codes, SES mail), newest first. */
+  outbox(): Promise<OutboxMessage[]>;
+  /** Stops every server and child process. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const POOL_CLIENT_NAME = 'darkroom-local';
+const MAIL_FROM = 'no-reply@darkroom.local';
+
+/** Stops emulators in reverse start order, ignoring ones already stopped. */
+async function stopAll(emulators: Emulator[]): Promise<void> {
+  await Promise.allSettled([...emulators].reverse().map((e) => e.stop()));
+}
+
+/**
+ * Starts the emulators and provisions the manifest's tables, buckets, queues (with DLQs and the
+ * bucket notifications) and user pool.
+ * @returns the running stack; call `stop()` when done.
+ * @throws Error if an emulator fails to start (those already started are stopped first).
+ */
+export async function startStack(opts: StackOptions): Promise<LocalStack> {
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.log ?? ((): void => undefined);
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const resources = loadResources(opts.manifestPath ?? MANIFEST_PATH);
+  const [s3Port, ddbPort, sqsPort, sesPort, cognitoPort, ec2Port] = (await pickPorts(6, opts.basePort ?? 0, host)) as [number, number, number, number, number, number];
+  const outbox = new Outbox(join(dataDir, 'outbox.jsonl'));
+  const started: Emulator[] = [];
+  const track = <T extends Emulator>(e: T): T => (started.push(e), e);
+
+  try {
+    const [ddb, sqs, ses, cognito, ec2] = await Promise.all([
+      startDynamoDb(join(dataDir, 'dynamodb'), host, ddbPort, log).then(track),
+      startSqs(join(dataDir, 'sqs'), host, sqsPort, REGION, log).then(track),
+      startSes(host, sesPort, outbox).then(track),
+      startCognito(join(dataDir, 'cognito'), host, cognitoPort, outbox, log).then(track),
+      startEc2(join(dataDir, 'ec2.json'), host, ec2Port).then(track),
+    ]);
+    const clientConfig = { region: REGION, credentials: CREDENTIALS };
+    const [queues, tables, pool] = await Promise.all([
+      ensureQueues(new SQSClient({ ...clientConfig, endpoint: sqs.endpoint }), resources.queues),
+      ensureTables(new DynamoDBClient({ ...clientConfig, endpoint: ddb.endpoint }), resources.tables),
+      cognito.ensurePool(awsName('users'), resources.userPools.users as NonNullable<typeof resources.userPools.users>, POOL_CLIENT_NAME),
+    ]);
+    const notifications = entries(resources.queues).flatMap(([name, spec]) =>
+      spec.source ? [{ id: `${awsName(name)}-notification`, bucket: awsName(spec.source.bucket), events: spec.source.events, queueUrl: (queues[name] as { url: string }).url }] : []);
+    const s3 = track(await startS3({
+      directory: join(dataDir, 's3'), host, port: s3Port, region: REGION, credentials: CREDENTIALS, sqsEndpoint: sqs.endpoint,
+      buckets: entries(resources.buckets).map(([name]) => awsName(name)),
+      notifications,
+    }, log));
+
+    const issuer = `${cognito.issuerDomain}/${pool.id}`;
+    const userPool = { id: pool.id, clientId: pool.clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json` };
+    const resolved: Record<string, string> = {
+      'userpool:users': pool.id,
+      'userpool_domain:users': cognito.endpoint,
+      'var:mail_from': MAIL_FROM,
+      'ses:identity': '*',
+    };
+    for (const [name, table] of Object.entries(tables)) resolved[`table:${name}`] = table;
+    for (const [name] of entries(resources.buckets)) resolved[`bucket:${name}`] = awsName(name);
+    for (const [name, q] of Object.entries(queues)) {
+      resolved[`queue:${name}`] = q.url;
+      resolved[`queue:${name}:dlq`] = q.dlqUrl;
+    }
+    const endpoints = { s3: s3.endpoint, dynamodb: ddb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, cognito: cognito.endpoint, ec2: ec2.endpoint };
+    const env: Record<string, string> = {
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
+      AWS_ENDPOINT_URL_EC2: endpoints.ec2,
+      // s3rver does not validate the CRC checksums newer SDKs add by default.
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      USER_POOL_ID: userPool.id,
+      USER_POOL_CLIENT_ID: userPool.clientId,
+      JWT_ISSUER: userPool.issuer,
+      JWKS_URI: userPool.jwksUri,
+      DARKROOM_LOCAL: '1',
+    };
+
+    let stopping: Promise<void> | undefined;
+    return {
+      endpoints,
+      region: REGION,
+      credentials: { ...CREDENTIALS },
+      userPool,
+      resources: resolved,
+      env,
+      async outbox() {
+        await ses.collectMail();
+        return outbox.list();
+      },
+      stop: () => (stopping ??= ses.collectMail().catch(() => undefined).then(() => stopAll(started))),
+    };
+  } catch (error) {
+    await stopAll(started);
+    throw error;
+  }
+}
