@@ -1,0 +1,355 @@
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = local.tags
+  }
+}
+
+# -------------------------------------------------------------------------------------------------
+# The manifest is the single source of truth: every function, route, queue, table, bucket, user
+# pool and layer below comes from it. The locals turn its camelCase JSON into the typed shapes the
+# modules take, and resolve its 'kind:name' references.
+# -------------------------------------------------------------------------------------------------
+locals {
+  manifest    = jsondecode(file("${path.root}/../functions/manifest.json"))
+  name_prefix = "darkroom-${var.environment}"
+  dist_dir    = "${path.root}/../dist"
+
+  tags = {
+    project     = "darkroom"
+    environment = var.environment
+    managed-by  = "terraform"
+  }
+
+  tables = {
+    for name, t in local.manifest.resources.tables : name => {
+      hash_key      = t.hashKey
+      range_key     = try(t.rangeKey, null)
+      ttl_attribute = try(t.ttlAttribute, null)
+    }
+  }
+
+  buckets = {
+    for name, b in local.manifest.resources.buckets : name => {
+      expire_days = try(b.expireDays, null)
+    }
+  }
+
+  queues = {
+    for name, q in local.manifest.resources.queues : name => {
+      visibility_timeout = q.visibilityTimeout
+      max_receive_count  = q.maxReceiveCount
+      source = can(q.source) ? {
+        bucket        = q.source.bucket
+        events        = q.source.events
+        filter_prefix = try(q.source.prefix, null)
+        filter_suffix = try(q.source.suffix, null)
+      } : null
+    }
+  }
+
+  # One user pool; one() fails the plan loudly if the manifest ever lists a second.
+  user_pool_name = one(keys(local.manifest.resources.userPools))
+  user_pool      = local.manifest.resources.userPools[local.user_pool_name]
+
+  # Layers whose binaries exist for one architecture only. sharp's layer carries linux-x64 builds
+  # (DESIGN.md section 1), so its functions run on x86_64; every other function runs on arm64.
+  x86_only_layers = ["sharp"]
+
+  functions = {
+    for f in local.manifest.functions : f.name => {
+      # POWERTOOLS_SERVICE_NAME: the first segment of the name, e.g. "images" for images-upload.
+      service = split("-", f.name)[0]
+      memory  = f.memory
+      timeout = f.timeout
+      type    = f.trigger.type
+      method  = upper(try(f.trigger.method, "POST"))
+      path    = try(f.trigger.path, null)
+      queue   = try(f.trigger.queue, null)
+      batch   = try(f.trigger.batchSize, 10)
+      event   = try(f.trigger.event, null)
+      pool    = try(f.trigger.pool, null)
+      # Gateway JWT authorizer for auth=required, unless the function also accepts a token in
+      # the body (the datasets seed's id_token field), which a gateway authorizer cannot see.
+      auth_required = try(f.trigger.auth, "none") == "required"
+      authorize     = try(f.trigger.auth, "none") == "required" && !try(f.trigger.bodyToken, false)
+      uses_pool     = anytrue([for p in f.permissions : startswith(p.resource, "userpool:")])
+      env           = { for k, v in f.env : k => tostring(v) }
+      layers = distinct(concat(
+        try(f.layers, []),
+        try(f.trigger.auth, "none") == "required" ? ["jwt"] : [],
+      ))
+      permissions = [for p in f.permissions : { resource = p.resource, actions = p.actions }]
+    }
+  }
+
+  http_functions    = { for name, f in local.functions : name => f if f.type == "http" }
+  cognito_functions = { for name, f in local.functions : name => f if f.type == "cognito" }
+  # Everything but Cognito triggers; those are deployed apart (see module.cognito_triggers).
+  service_functions = { for name, f in local.functions : name => f if f.type != "cognito" }
+
+  # The balancer Lambdas of the datasets service (routes /balancer/...): they get the fleet policy
+  # and the assignments table.
+  balancer_functions = {
+    for name, f in local.http_functions : name => f
+    if startswith(coalesce(f.path, "-"), "/balancer/")
+  }
+
+  # Environment added by convention on top of the manifest's own:
+  #  - functions that verify tokens (auth=required) or call Cognito get the pool and client ids,
+  #    and the former AUTH_TABLE, where the jwt layer checks revoked tokens;
+  #  - balancer functions get the assignments table and the worker tag.
+  extra_env = {
+    for name, f in local.service_functions : name => merge(
+      f.auth_required || f.uses_pool ? {
+        USER_POOL_ID        = "userpool:${local.user_pool_name}"
+        USER_POOL_CLIENT_ID = "userpool_client:${local.user_pool_name}"
+      } : {},
+      f.auth_required ? { AUTH_TABLE = "table:auth" } : {},
+      contains(keys(local.balancer_functions), name) ? {
+        ASSIGNMENTS_TABLE = "balancer:assignments"
+        WORKER_TAG_KEY    = module.balancer.worker_tag.key
+        WORKER_TAG_VALUE  = module.balancer.worker_tag.value
+      } : {},
+    )
+  }
+
+  # 'kind:name' -> the value an environment variable carries. Cognito triggers may only use
+  # trigger_env_references: the pool points at the trigger, so the trigger cannot point back.
+  trigger_env_references = merge(
+    { for name, t in module.storage.table_names : "table:${name}" => t },
+    { for name, b in module.storage.bucket_names : "bucket:${name}" => b },
+    { for name, q in module.queues.queue_urls : "queue:${name}" => q },
+    { "var:mail_from" = var.mail_from },
+  )
+  env_references = merge(local.trigger_env_references, {
+    "userpool:${local.user_pool_name}"        = module.auth.user_pool_id
+    "userpool_client:${local.user_pool_name}" = module.auth.client_id
+    "userpool_domain:${local.user_pool_name}" = module.auth.oauth_token_url
+    "balancer:assignments"                    = module.balancer.assignments_table_name
+  })
+
+  # 'kind:name' -> the ARN a permission is granted on.
+  arn_references = merge(
+    { for name, t in module.storage.table_arns : "table:${name}" => t },
+    { for name, b in module.storage.bucket_arns : "bucket:${name}" => b },
+    { for name, q in module.queues.queue_arns : "queue:${name}" => q },
+    {
+      "userpool:${local.user_pool_name}" = module.auth.user_pool_arn
+      "ses:identity"                     = module.auth.ses_identity_arn
+      "balancer:assignments"             = module.balancer.assignments_table_arn
+    },
+  )
+
+  # Manifest permissions -> IAM statements. S3 object actions apply to objects (arn/*), bucket
+  # actions to the bucket; DynamoDB Query/Scan also cover the table's indexes.
+  policy_statements = {
+    for name, f in local.functions : name => flatten([
+      for p in concat(
+        f.permissions,
+        f.auth_required ? [{ resource = "table:auth", actions = ["dynamodb:GetItem"] }] : [],
+        ) : [
+        for s in [
+          {
+            actions = [for a in p.actions : a if !(startswith(p.resource, "bucket:") && !can(regex("Object|MultipartUpload", a)))]
+            resources = (
+              startswith(p.resource, "bucket:") ? ["${local.arn_references[p.resource]}/*"] :
+              startswith(p.resource, "table:") && anytrue([for a in p.actions : contains(["dynamodb:Query", "dynamodb:Scan"], a)]) ?
+              [local.arn_references[p.resource], "${local.arn_references[p.resource]}/index/*"] :
+              [local.arn_references[p.resource]]
+            )
+          },
+          {
+            actions   = startswith(p.resource, "bucket:") ? [for a in p.actions : a if !can(regex("Object|MultipartUpload", a))] : []
+            resources = [lookup(local.arn_references, p.resource, "")]
+          },
+        ] : s if length(s.actions) > 0
+      ]
+    ])
+  }
+
+  layer_arns = { for name, l in aws_lambda_layer_version.this : name => l.arn }
+}
+
+resource "aws_lambda_layer_version" "this" {
+  for_each = local.manifest.layers
+
+  layer_name               = "${local.name_prefix}-${each.key}"
+  description              = try(each.value["$comment"], "Darkroom ${each.key} layer")
+  filename                 = "${local.dist_dir}/layers/${each.key}.zip"
+  source_code_hash         = filebase64sha256("${local.dist_dir}/layers/${each.key}.zip")
+  compatible_runtimes      = ["nodejs22.x"]
+  compatible_architectures = contains(local.x86_only_layers, each.key) ? ["x86_64"] : ["arm64", "x86_64"]
+}
+
+module "storage" {
+  source = "./modules/storage"
+
+  name_prefix          = local.name_prefix
+  tables               = local.tables
+  buckets              = local.buckets
+  cors_allowed_origins = var.cors_allowed_origins
+  deletion_protection  = var.deletion_protection
+}
+
+module "queues" {
+  source = "./modules/queues"
+
+  name_prefix  = local.name_prefix
+  queues       = local.queues
+  bucket_names = module.storage.bucket_names
+  bucket_arns  = module.storage.bucket_arns
+}
+
+# Cognito triggers are a separate instance of the function module: their configuration depends only
+# on storage and queues, so the user pool can point at them without a dependency cycle.
+module "cognito_triggers" {
+  source = "./modules/function"
+
+  name_prefix        = local.name_prefix
+  artifacts_dir      = local.dist_dir
+  log_retention_days = var.log_retention_days
+  log_level          = var.log_level
+
+  functions = {
+    for name, f in local.cognito_functions : name => {
+      description  = "Cognito ${f.event} trigger of the ${f.pool} pool"
+      service      = f.service
+      memory       = f.memory
+      timeout      = f.timeout
+      architecture = length(setintersection(f.layers, local.x86_only_layers)) > 0 ? "x86_64" : "arm64"
+      environment  = { for k, v in f.env : k => lookup(local.trigger_env_references, v, v) }
+      layer_arns   = [for l in f.layers : local.layer_arns[l]]
+    }
+  }
+
+  policy_statements = { for name in keys(local.cognito_functions) : name => local.policy_statements[name] }
+}
+
+module "auth" {
+  source = "./modules/auth"
+
+  name_prefix              = local.name_prefix
+  pool_name                = local.user_pool_name
+  username_attributes      = local.user_pool.usernameAttributes
+  auto_verified_attributes = local.user_pool.autoVerifiedAttributes
+  deletion_protection      = var.deletion_protection
+  domain_prefix            = "${local.name_prefix}-${local.user_pool_name}-${data.aws_caller_identity.current.account_id}"
+  callback_urls            = var.oauth_callback_urls
+  logout_urls              = var.oauth_logout_urls
+  google_client_id         = var.google_client_id
+  google_client_secret     = var.google_client_secret
+  mail_from                = var.mail_from
+  cognito_email_via_ses    = var.cognito_email_via_ses
+
+  password_policy = {
+    minimum_length    = local.user_pool.passwordPolicy.minimumLength
+    require_lowercase = local.user_pool.passwordPolicy.requireLowercase
+    require_uppercase = local.user_pool.passwordPolicy.requireUppercase
+    require_numbers   = local.user_pool.passwordPolicy.requireNumbers
+    require_symbols   = local.user_pool.passwordPolicy.requireSymbols
+  }
+
+  lambda_triggers = {
+    for name, f in local.cognito_functions : f.event => {
+      function_name = module.cognito_triggers.function_names[name]
+      function_arn  = module.cognito_triggers.function_arns[name]
+    } if f.pool == local.user_pool_name
+  }
+}
+
+data "aws_caller_identity" "current" {}
+
+module "functions" {
+  source = "./modules/function"
+
+  name_prefix        = local.name_prefix
+  artifacts_dir      = local.dist_dir
+  log_retention_days = var.log_retention_days
+  log_level          = var.log_level
+
+  functions = {
+    for name, f in local.service_functions : name => {
+      description  = f.type == "http" ? "${f.method} ${f.path}" : "Consumer of the ${f.queue} queue"
+      service      = f.service
+      memory       = f.memory
+      timeout      = f.timeout
+      architecture = length(setintersection(f.layers, local.x86_only_layers)) > 0 ? "x86_64" : "arm64"
+      environment  = { for k, v in merge(f.env, local.extra_env[name]) : k => lookup(local.env_references, v, v) }
+      layer_arns   = [for l in f.layers : local.layer_arns[l]]
+      sqs_trigger = f.type == "sqs" ? {
+        queue_arn          = module.queues.queue_arns[f.queue]
+        batch_size         = f.batch
+        visibility_timeout = local.queues[f.queue].visibility_timeout
+      } : null
+    }
+  }
+
+  policy_statements = { for name in keys(local.service_functions) : name => local.policy_statements[name] }
+}
+
+module "api" {
+  source = "./modules/api"
+
+  name_prefix            = local.name_prefix
+  jwt_issuer             = module.auth.issuer_url
+  jwt_audience           = [module.auth.client_id]
+  cors_allowed_origins   = var.cors_allowed_origins
+  throttling_burst_limit = var.api_throttling_burst_limit
+  throttling_rate_limit  = var.api_throttling_rate_limit
+  log_retention_days     = var.log_retention_days
+
+  routes = {
+    for name, f in local.http_functions : name => {
+      method              = f.method
+      path                = f.path
+      authorize           = f.authorize
+      function_name       = module.functions.function_names[name]
+      function_invoke_arn = module.functions.invoke_arns[name]
+    }
+  }
+}
+
+module "balancer" {
+  source = "./modules/balancer"
+
+  name_prefix         = local.name_prefix
+  instance_count      = var.worker_instance_count
+  instance_type       = var.worker_instance_type
+  ami_id              = var.worker_ami_id
+  subnet_ids          = var.worker_subnet_ids
+  function_role_names = { for name in keys(local.balancer_functions) : name => module.functions.role_names[name] }
+}
+
+module "pipeline" {
+  source = "./modules/pipeline"
+
+  name_prefix             = local.name_prefix
+  repository_name         = var.pipeline_repository_name
+  branch                  = var.pipeline_branch
+  require_manual_approval = var.pipeline_require_approval
+  apply_policy_arns       = var.pipeline_apply_policy_arns
+  secret_parameters       = var.pipeline_secret_parameters
+  state_bucket            = var.state_bucket
+  state_key               = var.state_key
+  terraform_version       = var.terraform_version
+
+  # The pipeline's plan must see the same (non-secret) inputs as a local plan.
+  terraform_variables = {
+    region                    = var.region
+    environment               = var.environment
+    mail_from                 = var.mail_from
+    cognito_email_via_ses     = tostring(var.cognito_email_via_ses)
+    oauth_callback_urls       = jsonencode(var.oauth_callback_urls)
+    oauth_logout_urls         = jsonencode(var.oauth_logout_urls)
+    cors_allowed_origins      = jsonencode(var.cors_allowed_origins)
+    deletion_protection       = tostring(var.deletion_protection)
+    worker_instance_count     = tostring(var.worker_instance_count)
+    pipeline_repository_name  = var.pipeline_repository_name
+    pipeline_branch           = var.pipeline_branch
+    pipeline_require_approval = tostring(var.pipeline_require_approval)
+    state_bucket              = var.state_bucket
+    state_key                 = var.state_key
+  }
+}
