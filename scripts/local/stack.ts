@@ -11,7 +11,7 @@ import { ensureQueues, ensureTables } from './emulators/bootstrap';
 import { startCognito } from './emulators/cognito';
 import { startDynamoDb, type Emulator } from './emulators/dynamodb';
 import { startEc2 } from './emulators/ec2';
-import { awsName, entries, loadResources, MANIFEST_PATH } from './emulators/manifest';
+import { awsName, entries, loadResources, MANIFEST_PATH, type UserPoolSpec } from './emulators/manifest';
 import { pickPorts } from './emulators/net';
 import { Outbox, type OutboxMessage } from './emulators/outbox';
 import { startS3 } from './emulators/s3';
@@ -80,15 +80,18 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       startDynamoDb(join(dataDir, 'dynamodb'), host, ddbPort, log).then(track),
       startSqs(join(dataDir, 'sqs'), host, sqsPort, REGION, log).then(track),
       startSes(host, sesPort, outbox).then(track),
-      startCognito(join(dataDir, 'cognito'), host, cognitoPort, outbox, log).then(track),
+      startCognito({
+        directory: join(dataDir, 'cognito'), host, port: cognitoPort, outboxFile: outbox.file,
+        pool: { name: awsName('users'), spec: resources.userPools.users as UserPoolSpec, clientName: POOL_CLIENT_NAME },
+      }, log).then(track),
       startEc2(join(dataDir, 'ec2.json'), host, ec2Port).then(track),
     ]);
     const clientConfig = { region: REGION, credentials: CREDENTIALS };
-    const [queues, tables, pool] = await Promise.all([
+    const [queues, tables] = await Promise.all([
       ensureQueues(new SQSClient({ ...clientConfig, endpoint: sqs.endpoint }), resources.queues),
       ensureTables(new DynamoDBClient({ ...clientConfig, endpoint: ddb.endpoint }), resources.tables),
-      cognito.ensurePool(awsName('users'), resources.userPools.users as NonNullable<typeof resources.userPools.users>, POOL_CLIENT_NAME),
     ]);
+    const { pool } = cognito;
     const notifications = entries(resources.queues).flatMap(([name, spec]) =>
       spec.source ? [{ id: `${awsName(name)}-notification`, bucket: awsName(spec.source.bucket), events: spec.source.events, queueUrl: (queues[name] as { url: string }).url }] : []);
     const s3 = track(await startS3({

@@ -17,19 +17,18 @@ export interface OutboxMessage {
 }
 
 export class Outbox {
-  constructor(private readonly file: string) {}
+  constructor(readonly file: string) {}
 
   /** Appends one message. */
   add(message: OutboxMessage): void {
     appendFileSync(this.file, `${JSON.stringify(message)}\n`);
   }
 
-  /** All messages, newest first. */
+  /** All messages, newest first (the file is in the order messages were sent). */
   list(): OutboxMessage[] {
     if (!existsSync(this.file)) return [];
     const lines = readFileSync(this.file, 'utf8').split('\n').filter(Boolean);
-    const messages = lines.map((line) => JSON.parse(line) as OutboxMessage).reverse();
-    return messages.sort((a, b) => b.at.localeCompare(a.at));
+    return lines.map((line) => JSON.parse(line) as OutboxMessage).reverse();
   }
 
   /** Whether a message from `source` is already recorded. */

@@ -1,6 +1,9 @@
 /**
- * SES v2: aws-ses-v2-local in this process. It keeps mail in memory; `collectMail` copies new mail
- * from its `GET /store` into the outbox so it survives restarts like the rest of dataDir.
+ * SES v2: aws-ses-v2-local in this process. It keeps mail in memory, with `at` in whole seconds;
+ * after every POST it answers, new mail is copied from its `GET /store` into the outbox, stamped
+ * with the time to the millisecond, so the outbox stays in send order and survives restarts.
+ * It checks no identity (any From is accepted). Its SES v1 endpoint never answers unknown actions:
+ * give SES clients a request timeout.
  */
 import type { Server } from 'node:http';
 import sesServer from 'aws-ses-v2-local';
@@ -30,17 +33,24 @@ interface StoredEmail {
 export async function startSes(host: string, port: number, outbox: Outbox): Promise<SesEmulator> {
   const server: Server = await sesServer({ host, port });
   const endpoint = `http://${host}:${port}`;
+  async function copyNewMail(): Promise<void> {
+    const response = await fetch(`${endpoint}/store`, { signal: AbortSignal.timeout(5_000) });
+    const { emails } = (await response.json()) as { emails: StoredEmail[] };
+    const known = new Set(outbox.list().map((m) => m.source));
+    for (const mail of emails.filter((e) => !known.has(`ses:${e.messageId}`))) {
+      const to = [...mail.destination.to, ...mail.destination.cc, ...mail.destination.bcc].join(', ');
+      outbox.add({ to, subject: mail.subject, text: mail.body.text ?? mail.body.html ?? '', at: new Date().toISOString(), source: `ses:${mail.messageId}` });
+    }
+  }
+  let collecting = Promise.resolve();
+  /** Serialised, so two collections never append the same mail. */
+  const collectMail = (): Promise<void> => (collecting = collecting.then(copyNewMail, copyNewMail));
+  server.on('request', (req: { method?: string }, res: NodeJS.EventEmitter) => {
+    if (req.method === 'POST') res.once('finish', () => void collectMail().catch(() => undefined));
+  });
   return {
     endpoint,
-    async collectMail() {
-      const response = await fetch(`${endpoint}/store`, { signal: AbortSignal.timeout(5_000) });
-      const { emails } = (await response.json()) as { emails: StoredEmail[] };
-      const known = new Set(outbox.list().map((m) => m.source));
-      for (const mail of emails.filter((e) => !known.has(`ses:${e.messageId}`))) {
-        const to = [...mail.destination.to, ...mail.destination.cc, ...mail.destination.bcc].join(', ');
-        outbox.add({ to, subject: mail.subject, text: mail.body.text ?? mail.body.html ?? '', at: new Date(mail.at * 1000).toISOString(), source: `ses:${mail.messageId}` });
-      }
-    },
+    collectMail,
     stop: () => new Promise((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
