@@ -1,0 +1,38 @@
+import { DomainError, tooManyRequests } from '@darkroom/runtime';
+
+/** The password policy of the user pool (functions/manifest.json `resources.userPools.users`), as users read it. */
+export const PASSWORD_POLICY_TEXT =
+  'at least 8 characters, with an upper-case letter, a lower-case letter and a number';
+
+/**
+ * Maps a Cognito error to the 4xx a client can act on. Messages never reveal whether a user exists
+ * (wrong password and unknown user read the same). Errors Cognito raises for our own faults, or that
+ * are not Cognito's, are returned unchanged (a 500).
+ */
+export function cognitoError(error: unknown): unknown {
+  const name = (error as { name?: string })?.name;
+  switch (name) {
+    case 'UsernameExistsException': return new DomainError(409, 'That username is already taken');
+    case 'AliasExistsException': return new DomainError(409, 'That e-mail address already belongs to an account');
+    case 'InvalidPasswordException': return new DomainError(400, `Password does not meet the policy: ${PASSWORD_POLICY_TEXT}`);
+    case 'InvalidParameterException': return new DomainError(400, (error as Error).message || 'Invalid parameter');
+    case 'CodeMismatchException': return new DomainError(400, 'Invalid confirmation code');
+    case 'ExpiredCodeException': return new DomainError(400, 'Confirmation code has expired or was already used: request a new one');
+    case 'NotAuthorizedException':
+    case 'UserNotFoundException': return new DomainError(401, 'Incorrect username or password');
+    case 'UserNotConfirmedException': return new DomainError(403, 'Account is not confirmed: confirm it with the code sent by e-mail (POST /auth/auth_confirm)');
+    case 'TooManyRequestsException':
+    case 'TooManyFailedAttemptsException':
+    case 'LimitExceededException': return tooManyRequests('Too many attempts: wait a while and try again', 60);
+    default: return error;
+  }
+}
+
+/** Runs a Cognito call and rethrows its errors as {@link cognitoError} maps them. */
+export async function withCognitoErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw cognitoError(error);
+  }
+}

@@ -1,0 +1,16 @@
+import { httpHandler, respond } from '@darkroom/runtime';
+import { logIn } from '../lib/accounts';
+import { accountsDeps } from '../lib/deps';
+import { schema } from './schema';
+
+const deps = accountsDeps();
+
+/**
+ * POST /auth/user_login -> 200 `{message, data: {id_token, token, refresh_token, expires_in, identity_id, ...}, error}`
+ * and `Authorization: Bearer <id_token>` (API Gateway passes it on as `x-amzn-remapped-authorization`, as seed 003 shows).
+ */
+export const handler = httpHandler({ envelope: 'auth', auth: 'none', schema })
+  .handler(async ({ input }) => {
+    const tokens = await logIn(deps, input.body);
+    return respond(tokens, { message: 'Logged in', headers: { Authorization: `Bearer ${tokens.id_token}` } });
+  });

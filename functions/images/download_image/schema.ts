@@ -1,0 +1,4 @@
+import { downloadSchema } from '../lib/download-schema';
+
+/** GET /images/download/image?image_id=...&user_id=...&redirect=true */
+export const schema = downloadSchema;

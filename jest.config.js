@@ -1,0 +1,31 @@
+/**
+ * Three jest projects (DESIGN.md §7): unit (SDK mocked), integration (the real SDK against the local
+ * stack, started once per run), terraform (static checks of the HCL). TypeScript and the ESM-only
+ * Middy packages are compiled by @swc/jest; type checking is `npm run typecheck`.
+ */
+const transform = {
+  '^.+\\.(t|j|mj)sx?$': ['@swc/jest', {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  }],
+};
+const common = {
+  testEnvironment: 'node',
+  transform,
+  // Middy ships ESM only; everything else in node_modules is CommonJS and stays untransformed.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], setupFiles: ['<rootDir>/test/unit/env.ts'] },
+    {
+      ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.ts', globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+      slowTestThreshold: 30,
+    },
+    { ...common, displayName: 'terraform', testMatch: ['<rootDir>/test/terraform/**/*.test.ts'] },
+  ],
+};

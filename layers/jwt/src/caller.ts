@@ -1,0 +1,18 @@
+/** The authenticated principal of a request, taken from a verified Cognito token. */
+export interface Caller {
+  /** Cognito `sub`: the user's stable id, and the owner namespace of every object and record. */
+  sub: string;
+  /** Cognito username (`cognito:username` in ID tokens, `username` in access tokens). */
+  username: string;
+  /** E-mail address; present in ID tokens only. */
+  email?: string;
+  /** Cognito groups (`cognito:groups`), empty when none. */
+  groups: string[];
+  /** Which token the caller presented. */
+  tokenUse: 'id' | 'access';
+  /** Issued-at and expiry, epoch seconds. */
+  issuedAt: number;
+  expiresAt: number;
+  /** The raw token, for calls that need it (GlobalSignOut takes the access token). */
+  token: string;
+}

@@ -1,0 +1,10 @@
+/**
+ * @darkroom/jwt: the JWT-decoding layer every authenticated Darkroom function shares (seed 002's
+ * "JWT decoding code in a lambda layer", done with verification). Deployed as a Lambda layer and
+ * loaded from /opt/nodejs; locally an npm workspace package.
+ */
+export type { Caller } from './caller';
+export { createTokenVerifier, type TokenVerifier, type VerifierConfig } from './verifier';
+export { dynamoRevocationStore, revocationKey, type RevocationStore } from './revocations';
+export { jwtAuth, bearerToken, type AuthContext, type JwtAuthOptions } from './middleware';
+export { LoopbackHttpFetcher } from './fetcher';

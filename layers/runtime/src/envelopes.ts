@@ -1,0 +1,35 @@
+/**
+ * Response envelopes, one per service family, as each seed's existing clients expect (DESIGN.md §2).
+ *
+ * `success(data, message)` wraps a handler's result; `failure(message)` wraps an error's exposed message
+ * (a 5xx never carries internals: its message is the fixed `Internal Server Error`).
+ */
+export interface Envelope {
+  success(data: unknown, message?: string): unknown;
+  failure(message: string): unknown;
+}
+
+export const envelopes = {
+  /** images, photos, visual: the plain JSON object; errors `{message}`. */
+  plain: {
+    success: (data) => data,
+    failure: (message) => ({ message }),
+  },
+  /** auth (seed 003): `{message, data, error}`. */
+  auth: {
+    success: (data, message = 'OK') => ({ message, data: data ?? {}, error: false }),
+    failure: (message) => ({ message, data: {}, error: true }),
+  },
+  /** datasets (seed 003): `{data, error, success, message}`. */
+  datasets: {
+    success: (data, message) => ({ data, error: false, success: true, message: message ?? null }),
+    failure: (message) => ({ data: null, error: true, success: false, message }),
+  },
+  /** social (seed 004): `{response}`; errors `{response: null, message}`. */
+  social: {
+    success: (data) => ({ response: data }),
+    failure: (message) => ({ response: null, message }),
+  },
+} satisfies Record<string, Envelope>;
+
+export type EnvelopeName = keyof typeof envelopes;

@@ -1,0 +1,19 @@
+/**
+ * @darkroom/runtime: what every Darkroom handler shares (DESIGN.md §1-2). Bundled into each function.
+ */
+export { httpHandler, type HttpHandlerOptions, type HttpRequest, type BodyMode } from './http';
+export { queueHandler, type QueueHandlerOptions, type QueueMessage } from './queue';
+export { loadConfig, optionalEnv, isLocal, ConfigError } from './config';
+export { s3, dynamo, dynamoClient, sqs, ses, cognito, ec2 } from './aws';
+export { logger, tracer } from './observability';
+export {
+  createError, DomainError, badRequest, forbidden, notFound, conflict, payloadTooLarge,
+  unsupportedMediaType, unprocessable, tooManyRequests,
+} from './errors';
+export { envelopes, type Envelope, type EnvelopeName } from './envelopes';
+export { respond, redirect, HttpResult, type RespondOptions } from './response';
+export { createAjv, ajvOptions, eventSchema, routeValidator, describeValidationErrors, type RouteSchema, type RouteInput, type PrecompiledValidator } from './schema';
+export { authDependencies } from './auth';
+export type { Caller } from '@darkroom/jwt';
+export { sanitizeFileName, ownerKey, parseOwnerKey, MAX_FILE_NAME_LENGTH, type OwnerKey } from './keys';
+export { IMAGE_CONTENT_TYPES, contentTypeOf, type ImageContentType } from './media';

@@ -1,0 +1,31 @@
+/**
+ * What a handler returns when a plain 200 with its data is not enough: another status, headers, or an
+ * envelope message (the auth envelope's `message`).
+ */
+export class HttpResult {
+  constructor(
+    readonly data: unknown,
+    readonly statusCode = 200,
+    readonly headers: Record<string, string> = {},
+    readonly message?: string,
+  ) {}
+}
+
+/** Options of {@link respond}. */
+export interface RespondOptions {
+  statusCode?: number;
+  headers?: Record<string, string>;
+  /** The envelope's message, where the service's envelope has one (auth, datasets). */
+  message?: string;
+}
+
+/** Builds an {@link HttpResult}: `data` goes into the service's envelope. */
+export const respond = (data: unknown, options: RespondOptions = {}): HttpResult =>
+  new HttpResult(data, options.statusCode ?? 200, options.headers ?? {}, options.message);
+
+/**
+ * A 302 to `location`, with `data` (e.g. `{url}`) in the envelope for clients that do not follow it.
+ * @param location - absolute URL for the `Location` header
+ */
+export const redirect = (location: string, data: unknown = { url: location }): HttpResult =>
+  new HttpResult(data, 302, { Location: location });

@@ -1,0 +1,97 @@
+/**
+ * `npm start`: the whole suite on this machine. Starts the emulators (stack.ts), the HTTP API on
+ * 127.0.0.1:$PORT (3000) and the SQS pollers; keeps data under .local/; Ctrl-C stops every child.
+ *
+ * Environment: PORT (API port, default 3000), DARKROOM_DATA (data dir, default .local),
+ * DARKROOM_BASE_PORT (first emulator port, default 4566; 0 = any free ports),
+ * DARKROOM_RETRY_DELAY (seconds before a failed SQS record is retried; default: the queue's visibility
+ * timeout, as on AWS), DARKROOM_READY_FILE (write the endpoints as JSON there once ready; used by tests),
+ * DARKROOM_QUIET=1 (no per-request log lines).
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { functionEnvironment, loadManifest, ROOT } from '../manifest';
+import { startHttpApi } from './api';
+import { startPollers } from './pollers';
+import { startStack } from './stack';
+
+async function main(): Promise<void> {
+  const dataDir = resolve(ROOT, process.env.DARKROOM_DATA ?? '.local');
+  const quiet = process.env.DARKROOM_QUIET === '1';
+  const log = (line: string) => { if (!quiet) console.log(line); };
+  const started = Date.now();
+  const manifest = loadManifest();
+  const stack = await startStack({
+    dataDir,
+    basePort: process.env.DARKROOM_BASE_PORT === undefined ? 4566 : Number(process.env.DARKROOM_BASE_PORT),
+    log,
+  });
+
+  // Handlers read their configuration from process.env at load, as on Lambda. All functions share this
+  // process, so the union of their environments is used: the manifest gives a variable one meaning.
+  const environment: Record<string, string> = { ...stack.env, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1', POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' };
+  for (const fn of manifest.functions) {
+    const env = functionEnvironment(fn, (ref) => stack.resources[ref], stack.env);
+    for (const [name, value] of Object.entries(env)) {
+      if (name === 'POWERTOOLS_SERVICE_NAME') continue;
+      if (environment[name] !== undefined && environment[name] !== value && !(name in stack.env)) {
+        throw new Error(`manifest gives ${name} two values (${environment[name]} and ${value}); make them one`);
+      }
+      environment[name] = value;
+    }
+  }
+  Object.assign(process.env, environment);
+
+  const api = await startHttpApi({
+    functions: manifest.functions,
+    port: Number(process.env.PORT ?? 3000),
+    log,
+    localRoutes: [async (request, url) => (request.method === 'GET' && url.pathname === '/_local/outbox')
+      ? { status: 200, body: await stack.outbox() } : undefined],
+  });
+  const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
+  const pollers = startPollers({
+    sqs,
+    functions: manifest.functions,
+    queueUrl: (queue) => stack.resources[`queue:${queue}`]!,
+    region: stack.region,
+    retryDelaySeconds: process.env.DARKROOM_RETRY_DELAY === undefined ? undefined : Number(process.env.DARKROOM_RETRY_DELAY),
+    log,
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping`);
+    api.server.close();
+    api.server.closeAllConnections();
+    await pollers.stop();
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const ready = { api: api.url, outbox: `${api.url}/_local/outbox`, ...stack.endpoints, userPool: stack.userPool, dataDir, resources: stack.resources, env: stack.env };
+  if (process.env.DARKROOM_READY_FILE) writeFileSync(process.env.DARKROOM_READY_FILE, JSON.stringify(ready, null, 2));
+  const routes = manifest.functions.filter((fn) => fn.trigger.type === 'http').length;
+  const workers = manifest.functions.filter((fn) => fn.trigger.type === 'sqs').map((fn) => fn.name);
+  console.log([
+    `Darkroom local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${dataDir})`,
+    `  HTTP API     ${api.url}   (${routes} routes; GET /_local/outbox for mail and codes)`,
+    `  Cognito      ${stack.endpoints.cognito}   pool ${stack.userPool.id}, client ${stack.userPool.clientId}`,
+    `  DynamoDB     ${stack.endpoints.dynamodb}`,
+    `  S3           ${stack.endpoints.s3}`,
+    `  SQS          ${stack.endpoints.sqs}   workers: ${workers.join(', ')}`,
+    `  SES          ${stack.endpoints.ses}`,
+    `  EC2 (fake)   ${stack.endpoints.ec2}`,
+    'Ctrl-C stops everything.',
+  ].join('\n'));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+/**
+ * The typed view of functions/manifest.json, the one list of what Darkroom deploys. The build, the local
+ * stack and the tests read it through this module; Terraform reads the same file with jsondecode().
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..');
+export const MANIFEST_PATH = resolve(ROOT, 'functions/manifest.json');
+
+export interface HttpTrigger { type: 'http'; method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'; path: string; auth: 'required' | 'none'; binary?: boolean }
+export interface SqsTrigger { type: 'sqs'; queue: string; batchSize: number }
+export interface CognitoTrigger { type: 'cognito'; pool: string; event: string }
+export type Trigger = HttpTrigger | SqsTrigger | CognitoTrigger;
+
+/** One permission: IAM actions on a manifest resource reference (`table:images`, `bucket:originals`, ...). */
+export interface Permission { resource: string; actions: string[] }
+
+export interface FunctionSpec {
+  /** Unique, `<service>-<endpoint>`; the Lambda's name is `darkroom-<name>`. */
+  name: string;
+  /** Handler source, from the repository root; exports `handler`. */
+  entry: string;
+  trigger: Trigger;
+  /** MB and seconds, as Lambda takes them. */
+  memory: number;
+  timeout: number;
+  /** Environment: variable -> literal or resource reference `kind:name`. */
+  env: Record<string, string>;
+  permissions: Permission[];
+  /** Layers besides jwt (which every auth-required function gets). */
+  layers?: string[];
+}
+
+export interface Manifest {
+  resources: {
+    tables: Record<string, { hashKey: string; rangeKey?: string; ttlAttribute?: string }>;
+    buckets: Record<string, { expireDays?: number }>;
+    queues: Record<string, { visibilityTimeout: number; maxReceiveCount: number; source?: { bucket: string; events: string[] } }>;
+    userPools: Record<string, unknown>;
+  };
+  layers: Record<string, { path: string }>;
+  functions: FunctionSpec[];
+}
+
+/**
+ * Reads and parses the manifest.
+ * @throws Error when the file is missing or not JSON
+ */
+export function loadManifest(path = MANIFEST_PATH): Manifest {
+  return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+}
+
+/** The service a function belongs to: the first segment of its name (`images-upload` -> `images`). */
+export const serviceOf = (fn: FunctionSpec): string => fn.name.split('-')[0]!;
+
+/** True when the function's route requires a token, so it gets the jwt layer and the auth config. */
+export const requiresAuth = (fn: FunctionSpec): boolean => fn.trigger.type === 'http' && fn.trigger.auth === 'required';
+
+/** Layers a function loads: jwt for auth-required routes, then what it lists. */
+export const layersOf = (fn: FunctionSpec): string[] => [...(requiresAuth(fn) ? ['jwt'] : []), ...(fn.layers ?? [])];
+
+/** A resource reference `kind:name` split in two; literals give `undefined`. */
+export function parseReference(value: string): { kind: string; name: string } | undefined {
+  const match = /^(table|bucket|queue|userpool|userpool_domain|var|ses):(.+)$/.exec(value);
+  return match ? { kind: match[1]!, name: match[2]! } : undefined;
+}
+
+/**
+ * The environment of one function, with references resolved by `resolve` (Terraform does the same with
+ * real ARNs and names). Adds what every function gets: POWERTOOLS_SERVICE_NAME, and for auth-required
+ * routes USER_POOL_ID, USER_POOL_CLIENT_ID and AUTH_TABLE.
+ * @throws Error naming the function and the reference `resolve` cannot resolve
+ */
+export function functionEnvironment(fn: FunctionSpec, resolve: (reference: string) => string | undefined, shared: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = { POWERTOOLS_SERVICE_NAME: serviceOf(fn), ...shared };
+  const wanted = { ...fn.env, ...(requiresAuth(fn) ? { AUTH_TABLE: 'table:auth' } : {}) };
+  for (const [name, value] of Object.entries(wanted)) {
+    if (!parseReference(value)) { env[name] = value; continue; }
+    const resolved = resolve(value);
+    if (resolved === undefined) throw new Error(`${fn.name}: cannot resolve ${name}=${value}`);
+    env[name] = resolved;
+  }
+  return env;
+}

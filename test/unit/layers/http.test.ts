@@ -1,0 +1,142 @@
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { httpEvent, lambdaContext } from '../../support/events';
+import { startTestIssuer, strangerKey, type TestIssuer } from '../../support/tokens';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+let issuer: TestIssuer;
+let runtime: typeof import('@darkroom/runtime');
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  process.env.JWT_ISSUER = issuer.issuer;
+  process.env.JWKS_URI = issuer.jwksUri;
+  runtime = await import('@darkroom/runtime');
+});
+afterAll(() => issuer.close());
+beforeEach(() => { dynamo.reset(); dynamo.on(GetCommand).resolves({}); });
+
+const schema = {
+  body: {
+    type: 'object',
+    properties: { name: { type: 'string', minLength: 1 }, count: { type: 'integer', maximum: 10 } },
+    required: ['name'],
+    additionalProperties: false,
+  },
+} as const;
+
+const call = async (handler: (e: unknown, c: unknown) => Promise<unknown>, event = httpEvent()) =>
+  handler(event, lambdaContext()) as Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+
+describe('httpHandler', () => {
+  it('wraps the result in the service envelope as JSON', async () => {
+    const handler = runtime.httpHandler({ envelope: 'auth', auth: 'none', schema })
+      .handler(async ({ input }) => runtime.respond({ hello: input.body.name }, { message: 'Done' }));
+    const response = await call(handler, httpEvent({ body: { name: 'ada' } }));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['Content-Type']).toMatch(/application\/json/);
+    expect(JSON.parse(response.body)).toEqual({ message: 'Done', data: { hello: 'ada' }, error: false });
+  });
+
+  it('answers invalid input with 400 naming each problem, in the envelope', async () => {
+    const route = jest.fn();
+    const handler = runtime.httpHandler({ envelope: 'datasets', auth: 'none', schema }).handler(route);
+    const response = await call(handler, httpEvent({ body: { count: 11, extra: true } }));
+    expect(response.statusCode).toBe(400);
+    const body = JSON.parse(response.body);
+    expect(body).toMatchObject({ data: null, error: true, success: false });
+    expect(body.message).toContain('name: is required (body)');
+    expect(body.message).toContain('count: must be <= 10 (body)');
+    expect(body.message).toContain('extra: is not an accepted field (body)');
+    expect(route).not.toHaveBeenCalled();
+  });
+
+  it('treats an empty body as {} so the missing fields are named', async () => {
+    const handler = runtime.httpHandler({ envelope: 'plain', auth: 'none', schema }).handler(async () => ({}));
+    const response = await call(handler, httpEvent({}));
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({ message: 'name: is required (body)' });
+  });
+
+  it('answers malformed JSON with 400 and a wrong content type with 415', async () => {
+    const handler = runtime.httpHandler({ envelope: 'plain', auth: 'none', schema }).handler(async () => ({}));
+    const bad = await call(handler, httpEvent({ body: '{"name":', headers: { 'content-type': 'application/json' } }));
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body)).toEqual({ message: 'Request body is not valid JSON' });
+    const wrongType = await call(handler, httpEvent({ body: 'name=x', headers: { 'content-type': 'text/plain' } }));
+    expect(wrongType.statusCode).toBe(415);
+  });
+
+  it('exposes 4xx domain errors and hides 5xx internals', async () => {
+    const notFound = runtime.httpHandler({ envelope: 'plain', auth: 'none' }).handler(async () => { throw runtime.notFound('No such photo'); });
+    expect(JSON.parse((await call(notFound)).body)).toEqual({ message: 'No such photo' });
+    const broken = runtime.httpHandler({ envelope: 'social', auth: 'none' }).handler(async () => { throw new Error('db password is hunter2'); });
+    const response = await call(broken);
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('hunter2');
+    expect(JSON.parse(response.body)).toEqual({ response: null, message: 'Internal Server Error' });
+  });
+
+  it('passes headers and statuses of respond() and redirect()', async () => {
+    const handler = runtime.httpHandler({ envelope: 'plain', auth: 'none', body: 'none' })
+      .handler(async () => runtime.redirect('https://example.com/x'));
+    const response = await call(handler, httpEvent({ method: 'GET' }));
+    expect(response.statusCode).toBe(302);
+    expect(response.headers.Location).toBe('https://example.com/x');
+  });
+
+  it('coerces query strings to the schema types', async () => {
+    const handler = runtime.httpHandler({
+      envelope: 'plain', auth: 'none', body: 'none',
+      schema: { query: { type: 'object', properties: { limit: { type: 'integer', default: 20 }, redirect: { type: 'boolean' } } } } as const,
+    }).handler(async ({ input }) => input.query);
+    const response = await call(handler, httpEvent({ method: 'GET', query: { redirect: 'true' } }));
+    expect(JSON.parse(response.body)).toEqual({ limit: 20, redirect: true });
+  });
+});
+
+describe('httpHandler with auth: required', () => {
+  const whoami = () => runtime.httpHandler({ envelope: 'plain', auth: 'required', body: 'none' }).handler(async ({ caller }) => caller);
+
+  it('gives the route the caller of a valid ID token and of a valid access token', async () => {
+    const handler = whoami();
+    const byId = JSON.parse((await call(handler, httpEvent({ token: issuer.idToken('sub-1') }))).body);
+    expect(byId).toMatchObject({ sub: 'sub-1', username: 'user-sub-1', email: 'sub-1@example.com', tokenUse: 'id' });
+    const byAccess = JSON.parse((await call(handler, httpEvent({ token: issuer.accessToken('sub-2') }))).body);
+    expect(byAccess).toMatchObject({ sub: 'sub-2', username: 'user-sub-2', tokenUse: 'access' });
+  });
+
+  it.each([
+    ['no token', undefined],
+    ['a malformed token', 'not.a.jwt'],
+    ['an expired token', () => issuer.idToken('s', { exp: Math.floor(Date.now() / 1000) - 10 })],
+    ['a token signed by another key', () => issuer.sign({ sub: 's', aud: issuer.clientId, iss: issuer.issuer, token_use: 'id', exp: Math.floor(Date.now() / 1000) + 60, iat: Math.floor(Date.now() / 1000) }, { key: strangerKey() })],
+    ['a token of another issuer', () => issuer.idToken('s', { iss: 'http://127.0.0.1:1/other' })],
+    ['a token of another client', () => issuer.idToken('s', { aud: 'someone-else' })],
+    ['an access token of another client', () => issuer.accessToken('s', { client_id: 'someone-else' })],
+  ])('refuses %s with 401 in the envelope', async (_, token) => {
+    const value = typeof token === 'function' ? token() : token;
+    const route = jest.fn();
+    const handler = runtime.httpHandler({ envelope: 'auth', auth: 'required', body: 'none' }).handler(route);
+    const response = await call(handler, httpEvent({ token: value }));
+    expect(response.statusCode).toBe(401);
+    expect(JSON.parse(response.body)).toMatchObject({ error: true, data: {} });
+    expect(route).not.toHaveBeenCalled();
+  });
+
+  it('refuses tokens issued before the user logged out, and accepts later ones', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    dynamo.on(GetCommand).resolves({ Item: { pk: 'USER#sub-3', sk: 'REVOKED', revoked_before: now, expires_at: now + 3600 } });
+    const handler = whoami();
+    const old = await call(handler, httpEvent({ token: issuer.idToken('sub-3', { iat: now - 5 }) }));
+    expect(old.statusCode).toBe(401);
+    expect(JSON.parse(old.body).message).toMatch(/revoked/);
+    const fresh = await call(handler, httpEvent({ token: issuer.idToken('sub-3', { iat: now + 1 }) }));
+    expect(fresh.statusCode).toBe(200);
+  });
+
+  it('checks the token before the input, so strangers learn nothing of the schema', async () => {
+    const handler = runtime.httpHandler({ envelope: 'plain', auth: 'required', schema }).handler(async () => ({}));
+    expect((await call(handler, httpEvent({ body: {} }))).statusCode).toBe(401);
+  });
+});
