@@ -24,7 +24,7 @@ module.exports = {
     {
       ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts', globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
-      slowTestThreshold: 30,
+      slowTestThreshold: 30, testTimeout: 120_000,
     },
     { ...common, displayName: 'terraform', testMatch: ['<rootDir>/test/terraform/**/*.test.ts'] },
   ],

@@ -1,0 +1,130 @@
+/**
+ * What integration tests use to talk to the local stack that global-setup.ts started: its endpoints,
+ * an HTTP client for the API, real AWS SDK clients pointed at the emulators, and a ready-made user.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface StackInfo {
+  api: string;
+  outbox: string;
+  s3: string; dynamodb: string; sqs: string; ses: string; cognito: string; ec2: string;
+  userPool: { id: string; clientId: string; issuer: string; jwksUri: string };
+  resources: Record<string, string>;
+  env: Record<string, string>;
+}
+
+let info: StackInfo | undefined;
+/** The running stack's endpoints and resource names. */
+export function stack(): StackInfo {
+  if (!info) {
+    const file = process.env.DARKROOM_STACK_FILE;
+    if (!file) throw new Error('DARKROOM_STACK_FILE is not set: run integration tests through jest (global-setup.ts)');
+    info = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+  }
+  return info;
+}
+
+export interface ApiResponse<T = any> { status: number; headers: Headers; body: T; raw: Buffer }
+
+/** Options of {@link api}. */
+export interface ApiOptions {
+  method?: string;
+  /** An object is sent as JSON; a Buffer or string as is (set content-type in headers). */
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+  redirect?: 'follow' | 'manual';
+}
+
+/** Calls the local HTTP API. The body is parsed as JSON when it is JSON. */
+export async function api<T = any>(path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body: BodyInit | undefined;
+  if (Buffer.isBuffer(options.body) || typeof options.body === 'string') body = options.body as BodyInit;
+  else if (options.body !== undefined) { body = JSON.stringify(options.body); headers['content-type'] ??= 'application/json'; }
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(`${stack().api}${path}`, {
+    method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: options.redirect ?? 'manual',
+  });
+  const raw = Buffer.from(await response.arrayBuffer());
+  let parsed: unknown = raw.toString('utf8');
+  try { parsed = JSON.parse(parsed as string); } catch { /* not JSON */ }
+  return { status: response.status, headers: response.headers, body: parsed as T, raw };
+}
+
+/** Messages the stack would have delivered (Cognito codes, SES mail), newest first. */
+export async function outbox(): Promise<Array<{ to: string; subject: string; text: string; at: string; code?: string; html?: string }>> {
+  return (await fetch(stack().outbox)).json() as never;
+}
+
+/** The newest code sent to `email`, waiting up to 5 s for it. */
+export async function latestCode(email: string): Promise<string> {
+  return waitFor(async () => (await outbox()).find((m) => m.to === email && m.code)?.code, { what: `a code for ${email}` });
+}
+
+/**
+ * Polls `probe` until it returns a value other than undefined/false.
+ * @throws Error after `timeout` ms (default 20,000)
+ */
+export async function waitFor<T>(probe: () => Promise<T | undefined | false>, options: { timeout?: number; interval?: number; what?: string } = {}): Promise<T> {
+  const deadline = Date.now() + (options.timeout ?? 20_000);
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'condition'}`);
+    await new Promise((r) => setTimeout(r, options.interval ?? 200));
+  }
+}
+
+/** Real SDK clients for the emulators. */
+export function clients() {
+  const { env } = stack();
+  const base = { region: env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } };
+  return {
+    s3: new S3Client({ ...base, endpoint: stack().s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ ...base, endpoint: stack().dynamodb })),
+    sqs: new SQSClient({ ...base, endpoint: stack().sqs }),
+  };
+}
+
+export interface TestUser {
+  username: string; email: string; password: string; sub: string;
+  idToken: string; accessToken: string; refreshToken: string;
+}
+
+/** Signs up, confirms (code from the outbox) and logs in a new user through the API. */
+export async function newUser(prefix = 'user'): Promise<TestUser> {
+  const id = randomUUID().slice(0, 8);
+  const username = `${prefix}-${id}`;
+  const email = `${username}@example.com`;
+  const password = `Pass-${id}-Word1`;
+  const signup = await api('/auth/user_signup', { body: { email, username, password } });
+  if (signup.status !== 200) throw new Error(`sign-up failed: ${signup.status} ${JSON.stringify(signup.body)}`);
+  const confirm = await api('/auth/auth_confirm', { body: { username, confirm_code: await latestCode(email) } });
+  if (confirm.status !== 200) throw new Error(`confirm failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
+  const login = await api('/auth/user_login', { body: { username, password } });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  const data = login.body.data;
+  return { username, email, password, sub: data.identity_id, idToken: data.id_token, accessToken: data.token, refreshToken: data.refresh_token };
+}
+
+/**
+ * Uploads `data` with a presigned POST as a browser or curl would (multipart/form-data, fields first).
+ * @returns the S3 response status
+ */
+export async function presignedPost(upload: { url: string; fields: Record<string, string> }, data: Buffer, fileName = 'file'): Promise<number> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+  form.append('file', new Blob([data]), fileName);
+  const response = await fetch(upload.url, { method: 'POST', body: form });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** A unique suffix for names in a test. */
+export const unique = () => randomUUID().slice(0, 8);
