@@ -6,6 +6,8 @@ provider "aws" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
 # -------------------------------------------------------------------------------------------------
 # The manifest is the single source of truth: every function, route, queue, table, bucket, user
 # pool and layer below comes from it. The locals turn its camelCase JSON into the typed shapes the
@@ -258,8 +260,6 @@ module "auth" {
     } if f.pool == local.user_pool_name
   }
 }
-
-data "aws_caller_identity" "current" {}
 
 module "functions" {
   source = "./modules/function"

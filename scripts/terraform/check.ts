@@ -541,10 +541,11 @@ export function checkVariableDocs(module: ModuleConfig): Finding[] {
 /**
  * Checks that a module has the standard file set (main.tf, variables.tf, outputs.tf, versions.tf).
  * @param dir - module directory on disk
+ * @param extra - further files it must have (the root module: backend.tf)
  * @returns findings of check `versions`
  */
-export function checkFileSet(dir: string): Finding[] {
-  return ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf']
+export function checkFileSet(dir: string, extra: string[] = []): Finding[] {
+  return ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', ...extra]
     .filter((f) => !existsSync(join(dir, f)))
     .map((f) => ({ check: 'versions' as const, module: dir, file: f, message: `${f} is missing` }));
 }
@@ -816,7 +817,7 @@ export function checkTree(tree: TerraformTree, schema: ProviderSchema, manifest:
       ...checkVersions(module),
       ...checkVariableDocs(module),
     );
-    if (module !== tree.root) findings.push(...checkFileSet(module.dir));
+    findings.push(...checkFileSet(module.dir, module === tree.root ? ['backend.tf'] : []));
   }
   findings.push(...checkBackend(tree.root), ...checkManifestCoverage(tree.root, manifest, tree.resolve));
   return findings;

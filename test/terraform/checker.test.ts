@@ -2,9 +2,13 @@
  * Negative tests of the static checker: each check is fed a small broken configuration and must
  * report it, so that a clean run over terraform/ means something.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   checkBackend,
+  checkFileSet,
   checkLocalReferences,
   checkManifestCoverage,
   checkModuleCalls,
@@ -21,7 +25,7 @@ import {
   type Manifest,
   type ProviderSchema,
 } from '../../scripts/terraform/check';
-import { MANIFEST_PATH, SCHEMA_PATH, TERRAFORM_DIR, memoryResolver } from './helpers';
+import { MANIFEST_PATH, SCHEMA_PATH, TERRAFORM_DIR, memoryResolver, terraformOnPath } from './helpers';
 
 let schema: ProviderSchema;
 beforeAll(() => {
@@ -469,5 +473,37 @@ variable "mail_from" {
     expect(messages(checkManifestCoverage(m, manifest(), await children()))).toContain(
       'module.functions: local.service_functions: cannot evaluate the filter "length(f.type) > 4"',
     );
+  });
+});
+
+describe('checkFileSet', () => {
+  test('reports the files of the standard set a module lacks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-fileset-'));
+    try {
+      writeFileSync(join(dir, 'main.tf'), '');
+      writeFileSync(join(dir, 'variables.tf'), '');
+      expect(messages(checkFileSet(dir, ['backend.tf']))).toEqual([
+        'outputs.tf is missing',
+        'versions.tf is missing',
+        'backend.tf is missing',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('terraform fmt', () => {
+  const fmt = terraformOnPath() ? test : test.skip;
+  fmt(`-check fails on a badly formatted file${terraformOnPath() ? '' : ' (SKIPPED: no terraform binary on PATH)'}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-fmt-'));
+    try {
+      writeFileSync(join(dir, 'main.tf'), 'locals {\n a = 1\n    bb = 2\n}\n');
+      const run = spawnSync('terraform', ['fmt', '-check', '-recursive', dir], { encoding: 'utf8' });
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toContain('main.tf');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -81,7 +81,7 @@ resource "aws_iam_instance_profile" "this" {
 resource "aws_launch_template" "this" {
   name                   = "${var.name_prefix}-balancer-worker"
   description            = "Darkroom dataset workers started and stopped by the balancer"
-  image_id               = var.ami_id != null ? var.ami_id : nonsensitive(data.aws_ssm_parameter.ami[0].value)
+  image_id               = var.ami_id != null ? var.ami_id : data.aws_ssm_parameter.ami[0].insecure_value
   instance_type          = var.instance_type
   update_default_version = true
   user_data              = var.user_data == null ? null : base64encode(var.user_data)
