@@ -73,7 +73,7 @@ export function startPollers(options: PollerOptions): { stop(): Promise<void> } 
     const arn = `arn:aws:sqs:${options.region}:000000000000:${url.split('/').pop()}`;
     return [(async () => {
       while (!abort.signal.aborted) {
-        let messages: Message[] = [];
+        let messages: Message[];
         try {
           ({ Messages: messages = [] } = await options.sqs.send(new ReceiveMessageCommand({
             QueueUrl: url, MaxNumberOfMessages: Math.min(trigger.batchSize, 10), WaitTimeSeconds: options.waitSeconds ?? 2,

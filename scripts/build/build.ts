@@ -1,0 +1,71 @@
+/**
+ * `npm run build`: one bundle and zip per manifest function, one zip per layer, in dist/.
+ *
+ * - dist/functions/<name>.zip: index.js (+ source map), esbuild, minified, tree-shaken, AWS SDK v3 bundled,
+ *   Node 22 target, CommonJS. Route schemas are precompiled (scripts/build/schemas.ts).
+ *   `@darkroom/jwt` stays external for auth-required functions (the jwt layer provides it) and `sharp` for
+ *   functions with the sharp layer; a function that imports sharp without the layer fails the build.
+ * - dist/layers/jwt.zip: nodejs/node_modules/@darkroom/jwt/index.js (bundled with aws-jwt-verify).
+ * - dist/layers/sharp.zip: sharp and its linux-x64 binaries (layers/sharp/README.md).
+ * Prints each artefact's size. Arguments, if any, are name prefixes: `npm run build -- images- auth-user`
+ * builds only the functions whose names start with one of them.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+import { layersOf, loadManifest, ROOT, type FunctionSpec } from '../manifest';
+import { precompiledSchemas } from './schemas';
+import { writeZip } from './zip';
+
+const DIST = join(ROOT, 'dist');
+const common: BuildOptions = {
+  bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, sourcemap: 'external',
+  legalComments: 'none', logLevel: 'warning', metafile: true,
+  // Powertools' tracer pulls in aws-xray-sdk-core, which requires optional modules it guards itself.
+  external: ['@aws-sdk/client-xray'],
+};
+
+async function buildFunction(fn: FunctionSpec): Promise<string> {
+  const layers = layersOf(fn);
+  const outdir = join(DIST, 'functions', fn.name);
+  const external = [...common.external!, ...(layers.includes('jwt') ? ['@darkroom/jwt'] : []), ...(layers.includes('sharp') ? ['sharp'] : ['sharp-not-in-layer'])];
+  const result = await build({
+    ...common, entryPoints: { index: join(ROOT, fn.entry) }, outdir, external, plugins: [precompiledSchemas(ROOT)],
+  });
+  if (!layers.includes('sharp') && Object.keys(result.metafile!.inputs).some((input) => input.includes('node_modules/sharp/'))) {
+    throw new Error(`${fn.name} imports sharp but does not list the sharp layer in functions/manifest.json`);
+  }
+  const size = await writeZip(join(DIST, 'functions', `${fn.name}.zip`), [['index.js', join(outdir, 'index.js')], ['index.js.map', join(outdir, 'index.js.map')]]);
+  return `${fn.name.padEnd(36)} ${(size / 1024).toFixed(0).padStart(6)} KiB  layers: ${layers.join(', ') || '-'}`;
+}
+
+async function buildJwtLayer(): Promise<string> {
+  const outdir = join(DIST, 'layers', 'jwt');
+  await build({ ...common, entryPoints: { index: join(ROOT, 'layers/jwt/src/index.ts') }, outdir, external: [...common.external!, '@aws-sdk/*'] });
+  const size = await writeZip(join(DIST, 'layers', 'jwt.zip'), [
+    ['nodejs/node_modules/@darkroom/jwt/index.js', join(outdir, 'index.js')],
+    ['nodejs/node_modules/@darkroom/jwt/package.json', join(ROOT, 'layers/jwt/package.json')],
+  ]);
+  return `${'layer jwt'.padEnd(36)} ${(size / 1024).toFixed(0).padStart(6)} KiB`;
+}
+
+async function buildSharpLayer(): Promise<string> {
+  const modules = ['sharp', '@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64', '@img/colour', 'detect-libc', 'semver'];
+  const size = await writeZip(join(DIST, 'layers', 'sharp.zip'),
+    modules.map((name) => [`nodejs/node_modules/${name}`, join(ROOT, 'node_modules', name)]));
+  return `${'layer sharp (linux-x64)'.padEnd(36)} ${(size / 1024 / 1024).toFixed(1).padStart(6)} MiB`;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  await rm(DIST, { recursive: true, force: true });
+  const manifest = loadManifest();
+  const prefixes = process.argv.slice(2);
+  const functions = manifest.functions.filter((fn) => !prefixes.length || prefixes.some((p) => fn.name.startsWith(p)));
+  const lines = [await buildJwtLayer(), await buildSharpLayer()];
+  for (const fn of functions) lines.push(await buildFunction(fn));
+  console.log(lines.join('\n'));
+  console.log(`built ${functions.length} functions and 2 layers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((error) => { console.error(error); process.exit(1); });

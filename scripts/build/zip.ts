@@ -1,0 +1,36 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { ZipFile } from 'yazl';
+
+/** A fixed timestamp for every entry, so the same inputs give the same zip (and Terraform's source_code_hash). */
+const EPOCH = new Date('2020-01-01T00:00:00Z');
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+/**
+ * Writes a deterministic zip of `files` (zip path -> absolute source path, or a directory to add recursively).
+ * @returns the zip's size in bytes
+ */
+export async function writeZip(target: string, files: Array<[zipPath: string, source: string]>): Promise<number> {
+  await mkdir(dirname(target), { recursive: true });
+  const zip = new ZipFile();
+  for (const [zipPath, source] of files) {
+    if ((await stat(source)).isDirectory()) {
+      for await (const file of walk(source)) {
+        zip.addBuffer(await readFile(file), join(zipPath, relative(source, file)), { mtime: EPOCH, mode: 0o100644 });
+      }
+    } else {
+      zip.addBuffer(await readFile(source), zipPath, { mtime: EPOCH, mode: 0o100644 });
+    }
+  }
+  zip.end();
+  await new Promise<void>((done, fail) => zip.outputStream.pipe(createWriteStream(target)).on('close', done).on('error', fail));
+  return (await stat(target)).size;
+}
