@@ -1,0 +1,74 @@
+/**
+ * Thumbnail benchmark: the thumbnail worker's code path (processRecord: S3 GetObject, makeThumbnail,
+ * PutObject, catalog update; S3 served from memory by aws-sdk-client-mock, so the figure is our code and
+ * sharp, not the network) against bare sharp with the same settings, over the fixture photos
+ * (test/fixtures/photos, copied from shared/fixtures), one image at a time as the worker does.
+ * Prints images/s and megapixels/s for each and the ratio code path / bare sharp.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import { mockClient } from 'aws-sdk-client-mock';
+import sharp from 'sharp';
+import type { S3EventRecord } from 'aws-lambda';
+import { processRecord } from '../../functions/images/lib/pipeline';
+import { MAX_INPUT_PIXELS, THUMBNAIL_SIZE } from '../../functions/images/lib/thumbnails';
+import { ROOT } from '../manifest';
+
+const DIR = join(ROOT, 'test/fixtures/photos');
+
+/** Bare sharp with the worker's settings. */
+const bare = (input: Buffer) => sharp(input, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true, sequentialRead: true })
+  .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+  .flatten({ background: '#ffffff' })
+  .jpeg({ quality: 80, mozjpeg: true })
+  .toBuffer();
+
+function record(key: string, size: number): S3EventRecord {
+  return {
+    eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: '', eventName: 'ObjectCreated:Put',
+    userIdentity: { principalId: 'x' }, requestParameters: { sourceIPAddress: '127.0.0.1' }, responseElements: { 'x-amz-request-id': 'x', 'x-amz-id-2': 'x' },
+    s3: { s3SchemaVersion: '1.0', configurationId: 'x', bucket: { name: 'originals', ownerIdentity: { principalId: 'x' }, arn: 'x' }, object: { key, size, eTag: 'e', sequencer: '1' } },
+  };
+}
+
+/** Runs the thumbnail benchmark and prints its table. @returns the figures, for the summary */
+export async function benchThumbnails(): Promise<{ bare: number; codePath: number; ratio: number }> {
+  const photos = readdirSync(DIR).filter((name) => /\.(jpe?g|png|webp)$/i.test(name)).sort()
+    .map((name) => ({ name, data: readFileSync(join(DIR, name)) }));
+  const megapixels = (await Promise.all(photos.map(async (p) => { const m = await sharp(p.data).metadata(); return (m.width * m.height) / 1e6; })))
+    .reduce((a, b) => a + b, 0);
+  const byKey = new Map(photos.map((p) => [`bench/images/${p.name}`, p.data]));
+  const s3 = mockClient(S3Client);
+  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => ({ Body: sdkStreamMixin(Readable.from([byKey.get(input.Key)!])) }));
+  s3.on(PutObjectCommand).resolves({});
+  let ready = 0;
+  const deps = {
+    s3: new S3Client({ region: 'us-east-1' }), thumbnailsBucket: 'thumbnails',
+    catalogs: { images: { recordReady: async () => { ready++; }, recordFailed: async (_o: string, rest: string, reason: string) => { throw new Error(`${rest}: ${reason}`); } } },
+  };
+
+  for (const p of photos.slice(0, 2)) { await bare(p.data); await processRecord(deps, record(`bench/images/${p.name}`, p.data.length)); }
+
+  let started = performance.now();
+  for (const p of photos) await bare(p.data);
+  const bareSeconds = (performance.now() - started) / 1000;
+
+  ready = 0;
+  started = performance.now();
+  for (const p of photos) await processRecord(deps, record(`bench/images/${p.name}`, p.data.length));
+  const codeSeconds = (performance.now() - started) / 1000;
+  if (ready !== photos.length) throw new Error(`only ${ready} of ${photos.length} thumbnails recorded`);
+  s3.restore();
+
+  const result = { bare: photos.length / bareSeconds, codePath: photos.length / codeSeconds, ratio: bareSeconds / codeSeconds };
+  console.log(`thumbnails: ${photos.length} photos, ${megapixels.toFixed(0)} MP, one at a time, sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}`);
+  console.log(`  bare sharp          ${result.bare.toFixed(1).padStart(6)} images/s  ${(megapixels / bareSeconds).toFixed(0).padStart(5)} MP/s  (${bareSeconds.toFixed(2)} s)`);
+  console.log(`  worker code path    ${result.codePath.toFixed(1).padStart(6)} images/s  ${(megapixels / codeSeconds).toFixed(0).padStart(5)} MP/s  (${codeSeconds.toFixed(2)} s)`);
+  console.log(`  ratio code path / bare sharp: ${result.ratio.toFixed(2)}`);
+  return result;
+}
+
+if (require.main === module) benchThumbnails().catch((error) => { console.error(error); process.exit(1); });
