@@ -41,6 +41,7 @@ export const formatContentType = (format: string | undefined): string | undefine
  *   exceeds {@link MAX_INPUT_PIXELS}
  */
 export async function makeThumbnail(input: Buffer): Promise<Thumbnail> {
+  if (!input.length) throw new UndecodableImageError('not a decodable image: the file is empty');
   const image = sharp(input, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true, sequentialRead: true });
   let metadata: Metadata;
   try {

@@ -124,14 +124,16 @@ describe('httpHandler with auth: required', () => {
     expect(route).not.toHaveBeenCalled();
   });
 
-  it('refuses tokens issued before the user logged out, and accepts later ones', async () => {
+  it('refuses tokens of a session begun before the user logged out, even refreshed later, and accepts later ones', async () => {
     const now = Math.floor(Date.now() / 1000);
     dynamo.on(GetCommand).resolves({ Item: { pk: 'USER#sub-3', sk: 'REVOKED', revoked_before: now, expires_at: now + 3600 } });
     const handler = whoami();
     const old = await call(handler, httpEvent({ token: issuer.idToken('sub-3', { iat: now - 5 }) }));
     expect(old.statusCode).toBe(401);
     expect(JSON.parse(old.body).message).toMatch(/revoked/);
-    const fresh = await call(handler, httpEvent({ token: issuer.idToken('sub-3', { iat: now + 1 }) }));
+    const refreshed = await call(handler, httpEvent({ token: issuer.idToken('sub-3', { iat: now + 1, auth_time: now - 5 }) }));
+    expect(refreshed.statusCode).toBe(401);
+    const fresh = await call(handler, httpEvent({ token: issuer.idToken('sub-3', { iat: now + 1, auth_time: now + 1 }) }));
     expect(fresh.statusCode).toBe(200);
   });
 

@@ -1,0 +1,67 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { functionEnvironment, loadManifest, parseReference, ROOT } from '../../scripts/manifest';
+
+const manifest = loadManifest();
+const handlerFolders = readdirSync(join(ROOT, 'functions'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((service) => readdirSync(join(ROOT, 'functions', service.name), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'functions', service.name, d.name, 'handler.ts')))
+    .map((d) => `functions/${service.name}/${d.name}/handler.ts`));
+
+describe('functions/manifest.json', () => {
+  it('names every function once', () => {
+    const names = manifest.functions.map((fn) => fn.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it.each(manifest.functions.map((fn) => [fn.name, fn.entry]))('%s has its handler file', (_, entry) => {
+    expect(existsSync(join(ROOT, entry))).toBe(true);
+  });
+
+  it('has an entry for every handler folder', () => {
+    const entries = new Set(manifest.functions.map((fn) => fn.entry));
+    expect(handlerFolders.filter((path) => !entries.has(path))).toEqual([]);
+  });
+
+  it('gives one route per method and path', () => {
+    const routes = manifest.functions.flatMap((fn) => fn.trigger.type === 'http' ? [`${fn.trigger.method} ${fn.trigger.path}`] : []);
+    expect(new Set(routes).size).toBe(routes.length);
+  });
+
+  it('refers only to resources it declares', () => {
+    const declared = new Set([
+      ...Object.keys(manifest.resources.tables).map((n) => `table:${n}`),
+      ...Object.keys(manifest.resources.buckets).map((n) => `bucket:${n}`),
+      ...Object.keys(manifest.resources.queues).map((n) => `queue:${n}`),
+      ...Object.keys(manifest.resources.userPools).map((n) => `userpool:${n}`),
+      ...Object.keys(manifest.resources.userPools).map((n) => `userpool_domain:${n}`),
+    ]);
+    const refs = manifest.functions.flatMap((fn) => [...Object.values(fn.env), ...fn.permissions.map((p) => p.resource)])
+      .filter((value) => parseReference(value) && !/^(var|ses):/.test(value));
+    expect(refs.filter((ref) => !declared.has(ref))).toEqual([]);
+    for (const fn of manifest.functions) {
+      if (fn.trigger.type === 'sqs') expect(manifest.resources.queues[fn.trigger.queue]).toBeDefined();
+    }
+  });
+
+  it('gives each environment variable one meaning across functions (the local stack runs them in one process)', () => {
+    const meaning = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const fn of manifest.functions) {
+      for (const [name, value] of Object.entries(functionEnvironment(fn, (ref) => ref))) {
+        if (name === 'POWERTOOLS_SERVICE_NAME') continue;
+        if (meaning.has(name) && meaning.get(name) !== value) clashes.push(`${name}: ${meaning.get(name)} vs ${value}`);
+        meaning.set(name, value);
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+
+  it('sets visibility timeouts of at least 6x the consuming function timeout (AWS guidance for SQS event sources)', () => {
+    for (const fn of manifest.functions) {
+      if (fn.trigger.type !== 'sqs') continue;
+      expect(manifest.resources.queues[fn.trigger.queue]!.visibilityTimeout).toBeGreaterThanOrEqual(6 * fn.timeout);
+    }
+  });
+});
