@@ -25,9 +25,14 @@ const common: BuildOptions = {
   external: ['@aws-sdk/client-xray'],
 };
 
-async function buildFunction(fn: FunctionSpec): Promise<string> {
+/**
+ * Bundles one function into `<dist>/functions/<name>/index.js` and zips it to `<dist>/functions/<name>.zip`.
+ * @returns a line for the build report (name, zip size, layers)
+ * @throws Error when esbuild fails, or the function imports sharp without the sharp layer
+ */
+export async function buildFunction(fn: FunctionSpec, dist = DIST): Promise<string> {
   const layers = layersOf(fn);
-  const outdir = join(DIST, 'functions', fn.name);
+  const outdir = join(dist, 'functions', fn.name);
   const external = [...common.external!, ...(layers.includes('jwt') ? ['@darkroom/jwt'] : []), ...(layers.includes('sharp') ? ['sharp'] : ['sharp-not-in-layer'])];
   const result = await build({
     ...common, entryPoints: { index: join(ROOT, fn.entry) }, outdir, external, plugins: [precompiledSchemas(ROOT)],
@@ -35,7 +40,7 @@ async function buildFunction(fn: FunctionSpec): Promise<string> {
   if (!layers.includes('sharp') && Object.keys(result.metafile!.inputs).some((input) => input.includes('node_modules/sharp/'))) {
     throw new Error(`${fn.name} imports sharp but does not list the sharp layer in functions/manifest.json`);
   }
-  const size = await writeZip(join(DIST, 'functions', `${fn.name}.zip`), [['index.js', join(outdir, 'index.js')], ['index.js.map', join(outdir, 'index.js.map')]]);
+  const size = await writeZip(join(dist, 'functions', `${fn.name}.zip`), [['index.js', join(outdir, 'index.js')], ['index.js.map', join(outdir, 'index.js.map')]]);
   return `${fn.name.padEnd(36)} ${(size / 1024).toFixed(0).padStart(6)} KiB  layers: ${layers.join(', ') || '-'}`;
 }
 
@@ -68,4 +73,4 @@ async function main(): Promise<void> {
   console.log(`built ${functions.length} functions and 2 layers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main().catch((error) => { console.error(error); process.exit(1); });
+if (require.main === module) main().catch((error) => { console.error(error); process.exit(1); });
