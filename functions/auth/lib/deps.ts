@@ -1,11 +1,33 @@
-import { cognito, loadConfig } from '@darkroom/runtime';
+import { authDependencies, cognito, dynamo, loadConfig, ses } from '@darkroom/runtime';
 import type { AccountsDeps } from './accounts';
+import type { GoogleDeps } from './google';
+import type { InvitationDeps } from './invitations';
 
 /**
- * Cognito client and pool settings, built once per cold start.
- * @throws ConfigError when USER_POOL_ID or USER_POOL_CLIENT_ID is missing
+ * Cognito client, pool settings, the auth table (rate limits) and the shared revocation store and token
+ * verifier (layers/jwt), built once per cold start.
+ * @throws ConfigError when USER_POOL_ID, USER_POOL_CLIENT_ID or AUTH_TABLE is missing
  */
 export function accountsDeps(): AccountsDeps {
-  const { userPoolId, clientId } = loadConfig({ userPoolId: 'USER_POOL_ID', clientId: 'USER_POOL_CLIENT_ID' });
-  return { cognito: cognito(), userPoolId, clientId };
+  const { userPoolId, clientId, authTable } = loadConfig({ userPoolId: 'USER_POOL_ID', clientId: 'USER_POOL_CLIENT_ID', authTable: 'AUTH_TABLE' });
+  const { revocations, verifier } = authDependencies();
+  return { cognito: cognito(), userPoolId, clientId, dynamo: dynamo(), authTable, revocations, verifier };
+}
+
+/**
+ * The hosted-UI token endpoint and the app client, for Google sign-in.
+ * @throws ConfigError when OAUTH_TOKEN_URL, USER_POOL_CLIENT_ID (or the verifier's variables) is missing
+ */
+export function googleDeps(): GoogleDeps {
+  const { tokenUrl, clientId } = loadConfig({ tokenUrl: 'OAUTH_TOKEN_URL', clientId: 'USER_POOL_CLIENT_ID' });
+  return { tokenUrl, clientId, verifier: authDependencies().verifier };
+}
+
+/**
+ * SES, the sender address and the auth table, for invitations.
+ * @throws ConfigError when MAIL_FROM or AUTH_TABLE is missing
+ */
+export function invitationDeps(): InvitationDeps {
+  const { mailFrom, authTable } = loadConfig({ mailFrom: 'MAIL_FROM', authTable: 'AUTH_TABLE' });
+  return { ses: ses(), mailFrom, dynamo: dynamo(), authTable };
 }

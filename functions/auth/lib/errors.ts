@@ -4,13 +4,23 @@ import { DomainError, tooManyRequests } from '@darkroom/runtime';
 export const PASSWORD_POLICY_TEXT =
   'at least 8 characters, with an upper-case letter, a lower-case letter and a number';
 
+/** Per-call replacements of the default mapping, by Cognito exception name. */
+export type CognitoErrorOverrides = Partial<Record<string, () => DomainError>>;
+
+/** The name of an AWS SDK (or Cognito emulator) error, e.g. `NotAuthorizedException`. */
+export const errorName = (error: unknown): string | undefined => (error as { name?: string } | undefined)?.name;
+
 /**
  * Maps a Cognito error to the 4xx a client can act on. Messages never reveal whether a user exists
  * (wrong password and unknown user read the same). Errors Cognito raises for our own faults, or that
  * are not Cognito's, are returned unchanged (a 500).
+ * @param overrides - what a given exception means for this call (e.g. NotAuthorizedException on
+ *   ConfirmSignUp means "already confirmed", not "wrong password")
  */
-export function cognitoError(error: unknown): unknown {
-  const name = (error as { name?: string })?.name;
+export function cognitoError(error: unknown, overrides: CognitoErrorOverrides = {}): unknown {
+  const name = errorName(error);
+  const override = name ? overrides[name] : undefined;
+  if (override) return override();
   switch (name) {
     case 'UsernameExistsException': return new DomainError(409, 'That username is already taken');
     case 'AliasExistsException': return new DomainError(409, 'That e-mail address already belongs to an account');
@@ -28,11 +38,17 @@ export function cognitoError(error: unknown): unknown {
   }
 }
 
-/** Runs a Cognito call and rethrows its errors as {@link cognitoError} maps them. */
-export async function withCognitoErrors<T>(call: () => Promise<T>): Promise<T> {
+/** Runs a Cognito call and rethrows its errors as {@link cognitoError} maps them (with `overrides`). */
+export async function withCognitoErrors<T>(call: () => Promise<T>, overrides?: CognitoErrorOverrides): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw cognitoError(error);
+    throw cognitoError(error, overrides);
   }
 }
+
+/** Cognito's answers to a wrong secret (password or code): the attempts rate limits count. */
+const WRONG_SECRET = new Set(['NotAuthorizedException', 'UserNotFoundException', 'CodeMismatchException', 'ExpiredCodeException']);
+
+/** True when `error` is Cognito refusing a wrong password or code (see {@link WRONG_SECRET}). */
+export const isWrongSecret = (error: unknown): boolean => WRONG_SECRET.has(errorName(error) ?? '');

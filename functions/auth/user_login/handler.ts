@@ -1,6 +1,6 @@
 import { httpHandler, respond } from '@darkroom/runtime';
-import { logIn } from '../lib/accounts';
 import { accountsDeps } from '../lib/deps';
+import { bearer, logIn } from '../lib/sessions';
 import { schema } from './schema';
 
 const deps = accountsDeps();
@@ -8,9 +8,10 @@ const deps = accountsDeps();
 /**
  * POST /auth/user_login -> 200 `{message, data: {id_token, token, refresh_token, expires_in, identity_id, ...}, error}`
  * and `Authorization: Bearer <id_token>` (API Gateway passes it on as `x-amzn-remapped-authorization`, as seed 003 shows).
+ * 5 failed logins per username per 15 min, then 429 with Retry-After.
  */
 export const handler = httpHandler({ envelope: 'auth', auth: 'none', schema })
   .handler(async ({ input }) => {
     const tokens = await logIn(deps, input.body);
-    return respond(tokens, { message: 'Logged in', headers: { Authorization: `Bearer ${tokens.id_token}` } });
+    return respond(tokens, { message: 'Logged in', headers: bearer(tokens) });
   });

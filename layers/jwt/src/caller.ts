@@ -13,6 +13,11 @@ export interface Caller {
   /** Issued-at and expiry, epoch seconds. */
   issuedAt: number;
   expiresAt: number;
+  /**
+   * When the user authenticated (`auth_time`, epoch seconds): a token refreshed later keeps its login's
+   * time, so a logout revokes the whole session, refreshed tokens included. Equals `issuedAt` when absent.
+   */
+  authTime: number;
   /** The raw token, for calls that need it (GlobalSignOut takes the access token). */
   token: string;
 }

@@ -39,8 +39,8 @@ const unauthorized = (message: string) =>
   createError(401, message, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
 
 /**
- * Middy middleware that authenticates the request: verifies the Cognito token, refuses tokens issued
- * before the user's last logout, and sets `context.caller`.
+ * Middy middleware that authenticates the request: verifies the Cognito token, refuses tokens of a session
+ * that began (`auth_time`, else `iat`) at or before the user's last logout, and sets `context.caller`.
  *
  * @throws 401 (http-errors, exposed) for a missing, malformed, expired, wrongly signed, wrong-issuer,
  *   wrong-client or revoked token. The reason is generic on purpose, and logged by the caller's logger.
@@ -59,7 +59,7 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<APIGatewayProxyE
         throw error;
       }
       const revokedBefore = await options.revocations.revokedBefore(caller.sub);
-      if (revokedBefore !== undefined && caller.issuedAt <= revokedBefore) {
+      if (revokedBefore !== undefined && caller.authTime <= revokedBefore) {
         throw unauthorized('Token has been revoked: log in again');
       }
       request.context.caller = caller;

@@ -42,6 +42,7 @@ function toCaller(payload: JwtPayload, token: string): Caller {
     tokenUse,
     issuedAt: Number(payload.iat),
     expiresAt: Number(payload.exp),
+    authTime: Math.min(Number(payload.auth_time ?? payload.iat), Number(payload.iat)),
     token,
   };
 }

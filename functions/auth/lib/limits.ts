@@ -1,0 +1,115 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tooManyRequests } from '@darkroom/runtime';
+
+/**
+ * Rate limits kept as fixed-window counters in the auth table:
+ * `{pk: 'LIMIT#<name>#<subject>', sk: 'WINDOW#<window start, epoch s>', count, expires_at}`, one atomic
+ * conditional UpdateItem per attempt, the record deleted by DynamoDB TTL once its window is over.
+ *
+ * A fixed window lets at most `2 x max` attempts through around a window boundary; that is the price of
+ * one write per attempt, and still far below what guessing a 6-digit code or a password needs.
+ */
+export interface RateLimit {
+  /** Part of the key, e.g. `LOGIN`. */
+  name: string;
+  /** Attempts allowed per subject per window. */
+  max: number;
+  /** Window length, seconds; windows start at multiples of it since the epoch (so 86,400 = a UTC day). */
+  windowSeconds: number;
+  /** What the 429 says; `Retry-After` gives the seconds left in the window. */
+  message: string;
+}
+
+/**
+ * Darkroom's auth limits. Wrong passwords and codes count per username (lower-cased, as the pool is
+ * case-insensitive), whether the account exists or not, so the limit reveals nothing about accounts.
+ */
+export const LIMITS = {
+  /** 5 failed logins per username per 15 minutes (user_login, photos/login). */
+  login: { name: 'LOGIN', max: 5, windowSeconds: 900, message: 'Too many failed logins for this user: try again later' },
+  /** 5 wrong sign-up confirmation codes per username per 15 minutes (auth_confirm). */
+  confirmCode: { name: 'CONFIRM', max: 5, windowSeconds: 900, message: 'Too many wrong confirmation codes for this user: try again later' },
+  /** 5 wrong password-reset codes per username per 15 minutes (confirm_code_forgot_password). */
+  resetCode: { name: 'RESET', max: 5, windowSeconds: 900, message: 'Too many wrong reset codes for this user: try again later' },
+  /** 5 code e-mails (resend_confirmcode, forgot_password) per username per hour. */
+  codeMail: { name: 'CODEMAIL', max: 5, windowSeconds: 3600, message: 'Too many codes requested for this user: try again later' },
+  /** 10 invitations per sender per UTC day (send-mail/reference-email). */
+  invitations: { name: 'INVITE', max: 10, windowSeconds: 86_400, message: 'Daily invitation limit reached (10 per day): try again tomorrow' },
+} as const satisfies Record<string, RateLimit>;
+
+export interface LimitsDeps { dynamo: DynamoDBDocumentClient; authTable: string }
+
+/** A taken attempt: `count` attempts used in this window, and a way to give this one back. */
+export interface Attempt {
+  count: number;
+  remaining: number;
+  /** Returns the attempt (it did not count, e.g. the password was right). Never throws. */
+  release(): Promise<void>;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Takes one attempt from `subject`'s allowance under `limit`, atomically (a conditional UpdateItem that
+ * only increments below `max`, so concurrent requests cannot overshoot).
+ * @param subject - who is limited: a username, a sender's sub; lower-cased here
+ * @throws 429 (DomainError with `Retry-After`, seconds to the window's end) when the allowance is used up
+ */
+export async function takeAttempt(deps: LimitsDeps, limit: RateLimit, subject: string, now = nowSeconds()): Promise<Attempt> {
+  const start = now - (now % limit.windowSeconds);
+  const end = start + limit.windowSeconds;
+  const Key = { pk: `LIMIT#${limit.name}#${subject.toLowerCase()}`, sk: `WINDOW#${start}` };
+  let count: number;
+  try {
+    const { Attributes } = await deps.dynamo.send(new UpdateCommand({
+      TableName: deps.authTable,
+      Key,
+      UpdateExpression: 'SET #count = if_not_exists(#count, :zero) + :one, expires_at = :end',
+      ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': limit.max, ':end': end },
+      ReturnValues: 'UPDATED_NEW',
+    }));
+    count = Number(Attributes?.count ?? 1);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+      throw tooManyRequests(limit.message, Math.max(1, end - now));
+    }
+    throw error;
+  }
+  return {
+    count,
+    remaining: limit.max - count,
+    release: async () => {
+      await deps.dynamo.send(new UpdateCommand({
+        TableName: deps.authTable,
+        Key,
+        UpdateExpression: 'SET #count = #count - :one',
+        ConditionExpression: '#count > :zero',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+      })).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Runs `attempt` under `limit` for `subject`: counts it only when it fails with an error `counts` accepts
+ * (a wrong password or code); any other outcome gives the attempt back.
+ * @returns what `attempt` returns
+ * @throws 429 when the allowance is used up (before `attempt` runs); otherwise whatever `attempt` throws
+ */
+export async function limited<T>(
+  deps: LimitsDeps, limit: RateLimit, subject: string, attempt: () => Promise<T>, counts: (error: unknown) => boolean,
+): Promise<T> {
+  const taken = await takeAttempt(deps, limit, subject);
+  try {
+    const result = await attempt();
+    await taken.release();
+    return result;
+  } catch (error) {
+    if (!counts(error)) await taken.release();
+    throw error;
+  }
+}

@@ -1,0 +1,124 @@
+import {
+  AdminUserGlobalSignOutCommand, GlobalSignOutCommand, InitiateAuthCommand, RevokeTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { Caller } from '@darkroom/jwt';
+import { DomainError } from '@darkroom/runtime';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import { resolveUsername, type AccountsDeps } from './accounts';
+import { errorName, isWrongSecret, withCognitoErrors } from './errors';
+import { LIMITS, limited } from './limits';
+
+/** Tokens as seed 003's login returns them in `data`. */
+export interface SessionTokens {
+  id_token: string;
+  /** The access token (seed 003 calls it `token`). */
+  token: string;
+  refresh_token?: string;
+  /** Seconds until the ID and access tokens expire. */
+  expires_in: number;
+  token_type: 'Bearer';
+  /** The caller's stable id (Cognito sub); seed 003 named it after the identity pool's id. */
+  identity_id: string;
+  username: string;
+  email?: string;
+}
+
+/** Cognito's AuthenticationResult, or the same tokens from the OAuth token endpoint. */
+export interface CognitoTokens { IdToken?: string; AccessToken?: string; RefreshToken?: string; ExpiresIn?: number }
+
+/**
+ * Seed 003's `data` from Cognito's tokens.
+ * @param refreshToken - the refresh token to hand back when Cognito issued no new one (refresh flow)
+ * @throws 502 when Cognito returned no ID or access token
+ */
+export function sessionTokens(result: CognitoTokens, refreshToken?: string): SessionTokens {
+  if (!result.IdToken || !result.AccessToken) throw new DomainError(502, 'Cognito returned no tokens');
+  const { payload } = decomposeUnverifiedJwt(result.IdToken);
+  return {
+    id_token: result.IdToken,
+    token: result.AccessToken,
+    refresh_token: result.RefreshToken ?? refreshToken,
+    expires_in: result.ExpiresIn ?? 3600,
+    token_type: 'Bearer',
+    identity_id: String(payload.sub),
+    username: String(payload['cognito:username'] ?? ''),
+    email: typeof payload.email === 'string' ? payload.email : undefined,
+  };
+}
+
+/**
+ * Logs in with a username or an e-mail address and a password (USER_PASSWORD_AUTH).
+ * @throws 401 for a wrong password or an unknown user (indistinguishable); 403 when not confirmed;
+ *   429 after {@link LIMITS.login} failed logins for that username
+ */
+export async function logIn(deps: AccountsDeps, input: { username: string; password: string }): Promise<SessionTokens> {
+  const username = await resolveUsername(deps, input.username);
+  const { AuthenticationResult, ChallengeName } = await withCognitoErrors(() => limited(
+    deps, LIMITS.login, username,
+    () => deps.cognito.send(new InitiateAuthCommand({
+      ClientId: deps.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: input.password },
+    })),
+    isWrongSecret,
+  ));
+  if (!AuthenticationResult) throw new DomainError(409, `Login needs a further step (${ChallengeName ?? 'challenge'}), which this API does not support`);
+  return sessionTokens(AuthenticationResult);
+}
+
+const refused = (message: string) => new DomainError(401, message);
+
+/**
+ * Trades a refresh token for new ID and access tokens (REFRESH_TOKEN_AUTH). The refresh token must be
+ * `username`'s (the new ID token's `cognito:username` or `email`), and its session must have begun after
+ * the user's last logout (`auth_time` against the revocation record), whatever Cognito says.
+ * @throws 401 for an invalid, expired or revoked refresh token, one of another user, or one of a
+ *   session ended by a logout
+ */
+export async function refreshSession(deps: AccountsDeps, input: { username: string; refresh_token: string }): Promise<SessionTokens> {
+  const { AuthenticationResult } = await withCognitoErrors(() => deps.cognito.send(new InitiateAuthCommand({
+    ClientId: deps.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: input.refresh_token },
+  })), {
+    NotAuthorizedException: () => refused('Refresh token is invalid, expired or revoked: log in again'),
+    UserNotFoundException: () => refused('Refresh token is invalid, expired or revoked: log in again'),
+  });
+  const tokens = sessionTokens(AuthenticationResult ?? {}, input.refresh_token);
+  const { payload } = decomposeUnverifiedJwt(tokens.id_token);
+  const claimed = input.username.toLowerCase();
+  if (claimed !== tokens.username.toLowerCase() && claimed !== tokens.email?.toLowerCase()) {
+    throw refused('Refresh token does not belong to that user');
+  }
+  const revokedBefore = await deps.revocations.revokedBefore(tokens.identity_id);
+  const authTime = Number(payload.auth_time ?? payload.iat);
+  if (revokedBefore !== undefined && authTime <= revokedBefore) throw refused('Session has been logged out: log in again');
+  return tokens;
+}
+
+/** Cognito errors that mean "already signed out / revoked": logging out again is not an error. */
+const ALREADY_OUT = new Set(['NotAuthorizedException', 'UnsupportedTokenTypeException']);
+const ignoreAlreadyOut = (error: unknown) => {
+  if (!ALREADY_OUT.has(errorName(error) ?? '')) throw error;
+};
+
+/**
+ * Ends every session of the caller, at once: writes the revocation record the JWT layer checks (every
+ * Darkroom endpoint then refuses the caller's earlier ID and access tokens, and the refresh endpoint their
+ * refresh tokens), revokes `refresh_token` if given (RevokeToken), and signs the user out of Cognito
+ * (GlobalSignOut with an access token; AdminUserGlobalSignOut when the caller presented an ID token).
+ * @returns the username and the logout time (ISO 8601)
+ */
+export async function logOut(deps: AccountsDeps, caller: Caller, input: { refresh_token?: string } = {}) {
+  const at = Math.floor(Date.now() / 1000);
+  await deps.revocations.revoke(caller.sub, at);
+  await withCognitoErrors(async () => {
+    if (input.refresh_token) {
+      await deps.cognito.send(new RevokeTokenCommand({ ClientId: deps.clientId, Token: input.refresh_token })).catch(ignoreAlreadyOut);
+    }
+    const signOut = caller.tokenUse === 'access'
+      ? new GlobalSignOutCommand({ AccessToken: caller.token })
+      : new AdminUserGlobalSignOutCommand({ UserPoolId: deps.userPoolId, Username: caller.username });
+    await deps.cognito.send(signOut as GlobalSignOutCommand).catch(ignoreAlreadyOut);
+  });
+  return { username: caller.username, logged_out_at: new Date(at * 1000).toISOString() };
+}
+
+/** The response header seed 003's login sets: `Authorization: Bearer <ID token>`. */
+export const bearer = (tokens: SessionTokens): Record<string, string> => ({ Authorization: `Bearer ${tokens.id_token}` });

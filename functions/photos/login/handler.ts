@@ -1,0 +1,16 @@
+import { httpHandler } from '@darkroom/runtime';
+import { accountsDeps } from '../../auth/lib/deps';
+import { logIn } from '../../auth/lib/sessions';
+import { schema } from './schema';
+
+const deps = accountsDeps();
+
+/**
+ * POST /photos/login (seed 002) -> 200 `{jwt, credentials}`: the ID token the photos endpoints take, and the
+ * account's e-mail address. Same rules as /auth/user_login (401, 403 unconfirmed, 429 after 5 failures).
+ */
+export const handler = httpHandler({ envelope: 'plain', auth: 'none', schema })
+  .handler(async ({ input }) => {
+    const tokens = await logIn(deps, input.body);
+    return { jwt: tokens.id_token, credentials: tokens.email ?? tokens.username };
+  });
