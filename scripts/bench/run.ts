@@ -12,7 +12,7 @@ const BENCHES = ['thumbnails.ts', 'unzip.ts'];
 for (const bench of BENCHES) {
   const path = join(ROOT, 'scripts/bench', bench);
   if (!existsSync(path)) continue;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path], { stdio: 'inherit', cwd: ROOT, env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' } });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path], { stdio: 'inherit', cwd: ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
   if (run.status !== 0) process.exit(run.status ?? 1);
   console.log('');
 }

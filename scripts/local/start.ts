@@ -8,7 +8,7 @@
  * timeout, as on AWS), DARKROOM_READY_FILE (write the endpoints as JSON there once ready; used by tests),
  * DARKROOM_QUIET=1 (no per-request log lines).
  */
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { functionEnvironment, loadManifest, ROOT } from '../manifest';
@@ -16,16 +16,23 @@ import { startHttpApi } from './api';
 import { startPollers } from './pollers';
 import { startStack } from './stack';
 
+// The SDK warns on every client that Node 20 loses support in 2027; Lambda runs nodejs22.x, and the
+// local stack is a development tool: say it once in the README instead of on every start.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   const dataDir = resolve(ROOT, process.env.DARKROOM_DATA ?? '.local');
   const quiet = process.env.DARKROOM_QUIET === '1';
   const log = (line: string) => { if (!quiet) console.log(line); };
   const started = Date.now();
   const manifest = loadManifest();
+  // The emulators' own chatter goes to a file; the console shows what runs where and each request.
+  mkdirSync(dataDir, { recursive: true });
+  const emulatorLog = createWriteStream(resolve(dataDir, 'emulators.log'), { flags: 'a' });
   const stack = await startStack({
     dataDir,
     basePort: process.env.DARKROOM_BASE_PORT === undefined ? 4566 : Number(process.env.DARKROOM_BASE_PORT),
-    log,
+    log: (line) => emulatorLog.write(`${new Date().toISOString()} ${line}\n`),
   });
 
   // Handlers read their configuration from process.env at load, as on Lambda. All functions share this
@@ -79,7 +86,7 @@ async function main(): Promise<void> {
   const routes = manifest.functions.filter((fn) => fn.trigger.type === 'http').length;
   const workers = manifest.functions.filter((fn) => fn.trigger.type === 'sqs').map((fn) => fn.name);
   console.log([
-    `Darkroom local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${dataDir})`,
+    `Darkroom local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${dataDir}, emulator logs in ${resolve(dataDir, 'emulators.log')})`,
     `  HTTP API     ${api.url}   (${routes} routes; GET /_local/outbox for mail and codes)`,
     `  Cognito      ${stack.endpoints.cognito}   pool ${stack.userPool.id}, client ${stack.userPool.clientId}`,
     `  DynamoDB     ${stack.endpoints.dynamodb}`,

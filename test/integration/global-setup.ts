@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
     env: {
       ...process.env,
       DARKROOM_DATA: join(dir, 'data'), PORT: '0', DARKROOM_BASE_PORT: '0', DARKROOM_READY_FILE: readyFile,
-      DARKROOM_RETRY_DELAY: '1', NODE_OPTIONS: '',
+      DARKROOM_RETRY_DELAY: '1', NODE_OPTIONS: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     stdio: ['ignore', log, log],
     detached: true,

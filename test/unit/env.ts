@@ -8,7 +8,7 @@ import { functionEnvironment, loadManifest } from '../../scripts/manifest';
 const fake = (reference: string) => {
   const [kind, name] = reference.split(':');
   if (kind === 'queue') return `https://sqs.us-east-1.amazonaws.com/000000000000/darkroom-${name}`;
-  if (kind === 'userpool_domain') return `https://darkroom-${name}.auth.us-east-1.amazoncognito.com`;
+  if (kind === 'userpool_domain') return `https://darkroom-${name}.auth.us-east-1.amazoncognito.com/oauth2/token`;
   if (kind === 'userpool') return 'us-east-1_TestPool1';
   if (kind === 'var') return `${name}@darkroom.test`;
   return `darkroom-${name}`;
@@ -17,6 +17,7 @@ const fake = (reference: string) => {
 for (const fn of loadManifest().functions) Object.assign(process.env, functionEnvironment(fn, fake));
 Object.assign(process.env, {
   AWS_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   USER_POOL_ID: 'us-east-1_TestPool1',
