@@ -8,15 +8,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ReadyStack } from '../../scripts/local/spawn';
 
-export interface StackInfo {
-  api: string;
-  outbox: string;
-  s3: string; dynamodb: string; sqs: string; ses: string; cognito: string; ec2: string;
-  userPool: { id: string; clientId: string; issuer: string; jwksUri: string };
-  resources: Record<string, string>;
-  env: Record<string, string>;
-}
+export type StackInfo = ReadyStack;
 
 let info: StackInfo | undefined;
 /** The running stack's endpoints and resource names. */
@@ -120,7 +114,7 @@ export async function newUser(prefix = 'user'): Promise<TestUser> {
 export async function presignedPost(upload: { url: string; fields: Record<string, string> }, data: Buffer, fileName = 'file'): Promise<number> {
   const form = new FormData();
   for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
-  form.append('file', new Blob([data]), fileName);
+  form.append('file', new Blob([new Uint8Array(data)]), fileName);
   const response = await fetch(upload.url, { method: 'POST', body: form });
   await response.arrayBuffer();
   return response.status;

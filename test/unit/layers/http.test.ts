@@ -25,8 +25,9 @@ const schema = {
   },
 } as const;
 
-const call = async (handler: (e: unknown, c: unknown) => Promise<unknown>, event = httpEvent()) =>
-  handler(event, lambdaContext()) as Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+/** Calls a Middy handler as Lambda would (event, context). */
+const call = async (handler: unknown, event = httpEvent()) =>
+  (handler as (e: unknown, c: unknown) => Promise<unknown>)(event, lambdaContext()) as Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
 
 describe('httpHandler', () => {
   it('wraps the result in the service envelope as JSON', async () => {

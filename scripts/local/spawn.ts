@@ -1,0 +1,71 @@
+/**
+ * Starts `scripts/local/start.ts` (what `npm start` runs) as a child process on free ports in a fresh
+ * data directory, and waits until it is ready. Used by the integration tests' global setup and by the
+ * benchmarks that measure the pipeline end to end.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../manifest';
+
+/** What start.ts writes to DARKROOM_READY_FILE once everything listens. */
+export interface ReadyStack {
+  api: string;
+  outbox: string;
+  s3: string; dynamodb: string; sqs: string; ses: string; cognito: string; ec2: string;
+  userPool: { id: string; clientId: string; issuer: string; jwksUri: string };
+  resources: Record<string, string>;
+  env: Record<string, string>;
+}
+
+export interface SpawnedStack {
+  dir: string;
+  pid: number;
+  readyFile: string;
+  logFile: string;
+  ready: ReadyStack;
+}
+
+/**
+ * @param env - extra environment for the stack (e.g. DARKROOM_RETRY_DELAY)
+ * @throws Error when the stack exits or is not ready within `timeoutMs` (default 120 s), naming its log
+ */
+export async function spawnStack(env: Record<string, string> = {}, timeoutMs = 120_000): Promise<SpawnedStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'darkroom-stack-'));
+  const readyFile = join(dir, 'stack.json');
+  const logFile = join(dir, 'stack.log');
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env, DARKROOM_DATA: join(dir, 'data'), PORT: '0', DARKROOM_BASE_PORT: '0', DARKROOM_READY_FILE: readyFile,
+      NODE_OPTIONS: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env,
+    },
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  const started = Date.now();
+  while (!existsSync(readyFile)) {
+    if (child.exitCode !== null) throw new Error(`local stack exited with ${child.exitCode}; see ${logFile}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`local stack not ready after ${timeoutMs / 1000} s; see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.unref();
+  return { dir, pid: child.pid!, readyFile, logFile, ready: JSON.parse(readFileSync(readyFile, 'utf8')) as ReadyStack };
+}
+
+/**
+ * Stops a spawned stack (SIGTERM: start.ts stops its emulators), waits up to 20 s, then kills what is
+ * left of its process group, and removes its directory unless `keep`.
+ */
+export async function stopStack(pid: number, dir: string, keep = false): Promise<void> {
+  try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try { process.kill(pid, 0); } catch { break; }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}
