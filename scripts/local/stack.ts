@@ -53,6 +53,18 @@ const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const POOL_CLIENT_NAME = 'darkroom-local';
 const MAIL_FROM = 'no-reply@darkroom.local';
 
+/**
+ * Waits for every start to settle (so none is left running unseen), records the ones that started
+ * in `started`, and rethrows the first failure.
+ */
+async function startTogether<T extends readonly Promise<Emulator>[]>(started: Emulator[], starts: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(starts);
+  for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<Emulator>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
 /** Stops emulators in reverse start order, ignoring ones already stopped. */
 async function stopAll(emulators: Emulator[]): Promise<void> {
   await Promise.allSettled([...emulators].reverse().map((e) => e.stop()));
@@ -73,19 +85,18 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
   const [s3Port, ddbPort, sqsPort, sesPort, cognitoPort, ec2Port] = (await pickPorts(6, opts.basePort ?? 0, host)) as [number, number, number, number, number, number];
   const outbox = new Outbox(join(dataDir, 'outbox.jsonl'));
   const started: Emulator[] = [];
-  const track = <T extends Emulator>(e: T): T => (started.push(e), e);
 
   try {
-    const [ddb, sqs, ses, cognito, ec2] = await Promise.all([
-      startDynamoDb(join(dataDir, 'dynamodb'), host, ddbPort, log).then(track),
-      startSqs(join(dataDir, 'sqs'), host, sqsPort, REGION, log).then(track),
-      startSes(host, sesPort, outbox).then(track),
+    const [ddb, sqs, ses, cognito, ec2] = await startTogether(started, [
+      startDynamoDb(join(dataDir, 'dynamodb'), host, ddbPort, log),
+      startSqs(join(dataDir, 'sqs'), host, sqsPort, REGION, log),
+      startSes(host, sesPort, outbox),
       startCognito({
         directory: join(dataDir, 'cognito'), host, port: cognitoPort, outboxFile: outbox.file,
         pool: { name: awsName('users'), spec: resources.userPools.users as UserPoolSpec, clientName: POOL_CLIENT_NAME },
-      }, log).then(track),
-      startEc2(join(dataDir, 'ec2.json'), host, ec2Port).then(track),
-    ]);
+      }, log),
+      startEc2(join(dataDir, 'ec2.json'), host, ec2Port),
+    ] as const);
     const clientConfig = { region: REGION, credentials: CREDENTIALS };
     const [queues, tables] = await Promise.all([
       ensureQueues(new SQSClient({ ...clientConfig, endpoint: sqs.endpoint }), resources.queues),
@@ -94,17 +105,18 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
     const { pool } = cognito;
     const notifications = entries(resources.queues).flatMap(([name, spec]) =>
       spec.source ? [{ id: `${awsName(name)}-notification`, bucket: awsName(spec.source.bucket), events: spec.source.events, queueUrl: (queues[name] as { url: string }).url }] : []);
-    const s3 = track(await startS3({
+    const [s3] = await startTogether(started, [startS3({
       directory: join(dataDir, 's3'), host, port: s3Port, region: REGION, credentials: CREDENTIALS, sqsEndpoint: sqs.endpoint,
       buckets: entries(resources.buckets).map(([name]) => awsName(name)),
       notifications,
-    }, log));
+    }, log)] as const);
 
     const issuer = `${cognito.issuerDomain}/${pool.id}`;
     const userPool = { id: pool.id, clientId: pool.clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json` };
     const resolved: Record<string, string> = {
       'userpool:users': pool.id,
-      'userpool_domain:users': cognito.endpoint,
+      // The hosted-UI token endpoint, as Terraform's oauth_token_url (cognito-local has no hosted UI: Google sign-in is tested with a stand-in server).
+      'userpool_domain:users': `${cognito.endpoint}/oauth2/token`,
       'var:mail_from': MAIL_FROM,
       'ses:identity': '*',
     };

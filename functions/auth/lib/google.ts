@@ -20,9 +20,17 @@ interface TokenResponse {
   error?: string; error_description?: string;
 }
 
+/** A 502 whose fixed message says which dependency failed and nothing of its internals (logged instead). */
+class BadGateway extends DomainError {
+  constructor(message: string) {
+    super(502, message);
+    (this as { expose: boolean }).expose = true;
+  }
+}
+
 const unavailable = (reason: string, cause?: unknown) => {
   logger.error('Google sign-in: token endpoint failed', { reason, cause: String(cause ?? '') });
-  return new DomainError(502, 'Google sign-in is unavailable: try again later');
+  return new BadGateway('Google sign-in is unavailable: try again later');
 };
 
 /**

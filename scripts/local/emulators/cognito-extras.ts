@@ -1,7 +1,8 @@
 /**
  * What cognito-local 5.3 lacks and Darkroom calls, added as extra X-Amz-Target handlers in front of
- * its router: ResendConfirmationCode, GlobalSignOut (refresh tokens dropped, earlier access tokens
- * refused), and the pool's password policy (cognito-local stores it but never checks it).
+ * its router: ResendConfirmationCode, GlobalSignOut and AdminUserGlobalSignOut (refresh tokens dropped,
+ * earlier access tokens refused), the pool's password policy (cognito-local stores it but never checks
+ * it), and Cognito's NotAuthorizedException for a wrong password.
  */
 import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import { CognitoError, InvalidParameterError, NotAuthorizedError, UserNotFoundError } from 'cognito-local/lib/errors';
@@ -86,10 +87,34 @@ const globalSignOut = (services: Services): Route => async (ctx, req: { AccessTo
   return {};
 };
 
+/** AdminUserGlobalSignOut: GlobalSignOut of a user named by pool and username (IAM-authorised, no token). */
+const adminUserGlobalSignOut = (services: Services): Route => async (ctx, req: { UserPoolId: string; Username: string }) => {
+  const pool = await services.cognito.getUserPool(ctx, req.UserPoolId);
+  const user = await pool.getUserByUsername(ctx, req.Username);
+  if (!user) throw new UserNotFoundError('User does not exist.');
+  await pool.saveUser(ctx, { ...user, RefreshTokens: [], SignedOutAt: Date.now() } as User);
+  return {};
+};
+
 const EXTRA_TARGETS: Record<string, (services: Services) => Route> = {
   ResendConfirmationCode: resendConfirmationCode,
   GlobalSignOut: globalSignOut,
+  AdminUserGlobalSignOut: adminUserGlobalSignOut,
 };
+
+/**
+ * Cognito answers a wrong password on InitiateAuth with NotAuthorizedException ("Incorrect username or
+ * password."); cognito-local with InvalidPasswordException, which Cognito keeps for policy violations.
+ */
+async function asCognitoAnswers<T>(target: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const auth = target === 'InitiateAuth' || target === 'AdminInitiateAuth';
+    if (auth && (error as { code?: string }).code === 'InvalidPasswordException') throw new NotAuthorizedError('Incorrect username or password.');
+    throw error;
+  }
+}
 
 /** Which password field a target carries, and how to find its pool. */
 async function passwordToCheck(services: Services, ctx: Context, target: string, req: Record<string, unknown>): Promise<[UserPoolService, unknown] | undefined> {
@@ -119,7 +144,7 @@ export function extendRouter(base: Router, services: Services): Router {
       if (typeof req.AccessToken === 'string') await assertNotRevoked(services, ctx, req.AccessToken);
       const check = await passwordToCheck(services, ctx, target, req);
       if (check) checkPasswordPolicy(...check);
-      return route(ctx, req);
+      return asCognitoAnswers(target, () => route(ctx, req));
     };
   };
 }
