@@ -7,13 +7,15 @@
  *   functions with the sharp layer; a function that imports sharp without the layer fails the build.
  * - dist/layers/jwt.zip: nodejs/node_modules/@darkroom/jwt/index.js (bundled with aws-jwt-verify).
  * - dist/layers/sharp.zip: sharp and its linux-x64 binaries (layers/sharp/README.md).
+ * - dist/openapi.json: the API's OpenAPI 3.1 document (scripts/build/openapi.ts).
  * Prints each artefact's size. Arguments, if any, are name prefixes: `npm run build -- images- auth-user`
  * builds only the functions whose names start with one of them.
  */
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import { layersOf, loadManifest, ROOT, type FunctionSpec } from '../manifest';
+import { openApiDocument } from './openapi';
 import { precompiledSchemas } from './schemas';
 import { writeZip } from './zip';
 
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
   const functions = manifest.functions.filter((fn) => !prefixes.length || prefixes.some((p) => fn.name.startsWith(p)));
   const lines = [await buildJwtLayer(), await buildSharpLayer()];
   for (const fn of functions) lines.push(await buildFunction(fn));
+  await mkdir(DIST, { recursive: true });
+  await writeFile(join(DIST, 'openapi.json'), JSON.stringify(await openApiDocument(), null, 2));
   console.log(lines.join('\n'));
   console.log(`built ${functions.length} functions and 2 layers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
