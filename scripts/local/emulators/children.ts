@@ -46,7 +46,10 @@ export interface ChildOptions {
 
 export interface Child {
   readonly process: ChildProcess;
-  /** Resolves with the first stdout line matching `pattern` (or rejects if the child exits first). */
+  /**
+   * Resolves with the first output line matching `pattern`.
+   * @throws Error (after killing the child) if it exits first or `timeoutMs` passes.
+   */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. Idempotent. */
   stop(graceMs?: number): Promise<void>;
@@ -100,8 +103,10 @@ export function spawnChild(opts: ChildOptions): Child {
           clearTimeout(timer);
           lineWaiters.delete(waiter);
           child.off('exit', onExit);
-          if (error) reject(error);
-          else resolve(match as RegExpMatchArray);
+          if (error) {
+            child.kill('SIGKILL');
+            reject(error);
+          } else resolve(match as RegExpMatchArray);
         }
         lineWaiters.add(waiter);
         child.once('exit', onExit);

@@ -23,7 +23,7 @@ export async function startCognito(config: CognitoChildConfig, log: (line: strin
     name: 'cognito',
     command,
     args,
-    env: { ...process.env, DARKROOM_COGNITO_CONFIG: JSON.stringify(config) },
+    env: { ...process.env, DARKROOM_COGNITO_CONFIG: JSON.stringify(config), AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },
     pidFile: join(config.directory, 'cognito-local.pid'),
     pidMarker: 'cognito-child.ts',
     log,

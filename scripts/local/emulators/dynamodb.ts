@@ -27,6 +27,11 @@ export async function startDynamoDb(dir: string, host: string, port: number, log
   const endpoint = `http://${host}:${port}`;
   const exited = new Promise<never>((_, reject) => child.process.once('exit', () => reject(new Error('DynamoDB Local exited during start-up'))));
   exited.catch(() => undefined);
-  await Promise.race([waitUntil('DynamoDB Local', () => answersHttp(endpoint)), exited]);
+  try {
+    await Promise.race([waitUntil('DynamoDB Local', () => answersHttp(endpoint)), exited]);
+  } catch (error) {
+    await child.stop(0);
+    throw error;
+  }
   return { endpoint, stop: () => child.stop() };
 }

@@ -28,10 +28,12 @@ interface StoredEmail {
 
 /**
  * Starts aws-ses-v2-local on `host:port`.
- * @throws Error if the port is taken.
+ * @throws Error if it cannot listen there (port taken).
  */
 export async function startSes(host: string, port: number, outbox: Outbox): Promise<SesEmulator> {
   const server: Server = await sesServer({ host, port });
+  // Express 5 calls the listen callback on errors too, so a taken port "starts" without listening.
+  if (!server.listening) throw new Error(`SES emulator could not listen on ${host}:${port} (port in use?)`);
   const endpoint = `http://${host}:${port}`;
   async function copyNewMail(): Promise<void> {
     const response = await fetch(`${endpoint}/store`, { signal: AbortSignal.timeout(5_000) });
