@@ -45,7 +45,7 @@ describe('photos: single uploads', () => {
 
   it('takes multipart/form-data (field file) as browsers send it', async () => {
     const form = new FormData();
-    form.append('file', new Blob([fixturePhoto('Storm.jpg')], { type: 'image/jpeg' }), 'Storm.jpg');
+    form.append('file', new Blob([new Uint8Array(fixturePhoto('Storm.jpg'))], { type: 'image/jpeg' }), 'Storm.jpg');
     const response = await fetch(`${stack().api}/photos/upload_single_photo`, { method: 'POST', body: form, headers: { authorization: `Bearer ${ada.idToken}` } });
     const body = await response.json() as Record<string, unknown>;
     expect(response.status).toBe(201);

@@ -116,10 +116,13 @@ export function manyEntries(count: number): Buffer {
   return rawZip(Array.from({ length: count }, (_, i) => stored(`f${i}.jpg`, one)));
 }
 
-/** An honest archive of real photos (deflated by yazl), `names` from the fixtures, optionally under folders. */
+/** An honest archive (deflated by yazl unless `compress: false`); a name ending in `/` is a directory entry. */
 export async function photoZip(entries: Array<{ name: string; data: Buffer; compress?: boolean }>): Promise<Buffer> {
   const zip = new ZipFile();
-  for (const entry of entries) zip.addBuffer(entry.data, entry.name, { compress: entry.compress ?? true, mtime: new Date(0) });
+  for (const entry of entries) {
+    if (entry.name.endsWith('/')) zip.addEmptyDirectory(entry.name, { mtime: new Date(0) });
+    else zip.addBuffer(entry.data, entry.name, { compress: entry.compress ?? true, mtime: new Date(0) });
+  }
   zip.end();
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
