@@ -11,7 +11,7 @@ import { strangerKey, type TestIssuer } from '../../support/tokens';
 import { call, cognitoMock, resetMocks, useTestIssuer } from './support';
 
 /** What the stand-in answers next, and what it received. */
-let reply: (form: URLSearchParams) => { status: number; body: unknown; delayMs?: number };
+let reply: (form: URLSearchParams) => { status: number; body: unknown };
 const received: Array<{ path: string; contentType?: string; form: URLSearchParams }> = [];
 let server: Server;
 let issuer: TestIssuer;
@@ -29,9 +29,8 @@ beforeAll(async () => {
   server = createServer(async (request, response) => {
     const form = await readForm(request);
     received.push({ path: request.url ?? '', contentType: request.headers['content-type'], form });
-    const { status, body, delayMs } = reply(form);
-    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-    if (!response.destroyed) response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const { status, body } = reply(form);
+    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   process.env.OAUTH_TOKEN_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/token`;
