@@ -6,19 +6,30 @@
  */
 import type { Plugin } from 'esbuild';
 import standaloneCode from 'ajv/dist/standalone';
-import { createAjv, eventSchema, type RouteSchema } from '@darkroom/runtime';
+import { createAjv, eventSchemas, PARAMETER_OPTIONS, type RouteSchema } from '@darkroom/runtime';
 
-/**
- * The source of a module exporting `schema` = the route's precompiled event validator.
- * @throws Error when the schema is invalid under ajv's strict mode
- */
-export function precompiledSchemaModule(schema: RouteSchema): string {
-  const ajv = createAjv({ code: { source: true, esm: true } });
-  const code = standaloneCode(ajv, ajv.compile(eventSchema(schema)));
+/** Ajv standalone code of one schema, as an expression that evaluates to the validate function. */
+function standaloneExpression(schema: Record<string, unknown> | undefined, options: Record<string, unknown> = {}): string {
+  if (!schema) return 'undefined';
+  const ajv = createAjv({ ...options, code: { source: true, esm: true } });
+  const code = standaloneCode(ajv, ajv.compile(schema));
   const name = /export default (\w+);/.exec(code)?.[1];
   if (!name) throw new Error('unexpected ajv standalone output: no default export');
-  return `${code.replace(/export default \w+;/, '').replace(/export const validate = \w+;/, '')}
-export const schema = Object.assign(${name}, { precompiled: true });\n`;
+  const body = code.replace('"use strict";', '').replace(/export default \w+;/, '').replace(/export const validate = \w+;/, '');
+  return `(() => {${body}\nreturn ${name};})()`;
+}
+
+/**
+ * The source of a module exporting `schema` = the route's precompiled event validator: the body part
+ * (no coercion) and the parameters part (coerced) compiled as the runtime compiles them in development.
+ * @throws Error when a schema is invalid under ajv's strict mode
+ */
+export function precompiledSchemaModule(schema: RouteSchema): string {
+  const parts = eventSchemas(schema);
+  return `import { combineValidators } from '@darkroom/runtime';
+const body = ${standaloneExpression(parts.body)};
+const parameters = ${standaloneExpression(parts.parameters, PARAMETER_OPTIONS)};
+export const schema = Object.assign(combineValidators(body, parameters), { precompiled: true });\n`;
 }
 
 /** esbuild plugin: every `functions/**\/schema.ts` is replaced by its precompiled validator. */

@@ -12,7 +12,10 @@ export {
 } from './errors';
 export { envelopes, type Envelope, type EnvelopeName } from './envelopes';
 export { respond, redirect, HttpResult, type RespondOptions } from './response';
-export { createAjv, ajvOptions, eventSchema, routeValidator, describeValidationErrors, type RouteSchema, type RouteInput, type PrecompiledValidator } from './schema';
+export {
+  createAjv, ajvOptions, PARAMETER_OPTIONS, eventSchemas, combineValidators, routeValidator, describeValidationErrors,
+  type RouteSchema, type RouteInput, type PrecompiledValidator, type EventValidator,
+} from './schema';
 export { authDependencies } from './auth';
 export type { Caller } from '@darkroom/jwt';
 export { sanitizeFileName, ownerKey, parseOwnerKey, MAX_FILE_NAME_LENGTH, type OwnerKey } from './keys';

@@ -86,6 +86,24 @@ describe('httpHandler', () => {
     expect(response.headers.Location).toBe('https://example.com/x');
   });
 
+  it('does not coerce JSON body types: a number sent as a string, or a string sent as a number, is a 400', async () => {
+    const handler = runtime.httpHandler({ envelope: 'plain', auth: 'none', schema }).handler(async ({ input }) => input.body);
+    const numberAsString = await call(handler, httpEvent({ body: { name: 'ada', count: '5' } }));
+    expect(numberAsString.statusCode).toBe(400);
+    expect(JSON.parse(numberAsString.body).message).toBe('count: must be integer (body)');
+    const stringAsNumber = await call(handler, httpEvent({ body: { name: 42 } }));
+    expect(JSON.parse(stringAsNumber.body).message).toBe('name: must be string (body)');
+  });
+
+  it('reports body and query-string problems together', async () => {
+    const handler = runtime.httpHandler({
+      envelope: 'plain', auth: 'none',
+      schema: { ...schema, query: { type: 'object', properties: { limit: { type: 'integer' } } } } as const,
+    }).handler(async () => ({}));
+    const response = await call(handler, httpEvent({ body: {}, query: { limit: 'many' } }));
+    expect(JSON.parse(response.body).message.split('; ').sort()).toEqual(['limit: must be integer (query string)', 'name: is required (body)']);
+  });
+
   it('coerces query strings to the schema types', async () => {
     const handler = runtime.httpHandler({
       envelope: 'plain', auth: 'none', body: 'none',
