@@ -76,8 +76,12 @@ locals {
       # the body (the datasets seed's id_token field), which a gateway authorizer cannot see.
       auth_required = try(f.trigger.auth, "none") == "required"
       authorize     = try(f.trigger.auth, "none") == "required" && !try(f.trigger.bodyToken, false)
-      uses_pool     = anytrue([for p in f.permissions : startswith(p.resource, "userpool:")])
-      env           = { for k, v in f.env : k => tostring(v) }
+      # Calls the pool's API, or reaches the pool otherwise (the hosted UI's token endpoint).
+      uses_pool = anytrue(concat(
+        [for p in f.permissions : startswith(p.resource, "userpool:")],
+        [for v in values(f.env) : startswith(tostring(v), "userpool")],
+      ))
+      env = { for k, v in f.env : k => tostring(v) }
       layers = distinct(concat(
         try(f.layers, []),
         try(f.trigger.auth, "none") == "required" ? ["jwt"] : [],
