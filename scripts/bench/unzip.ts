@@ -70,7 +70,7 @@ async function runOne(path: string): Promise<void> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'darkroom-unzip-bench-'));
   try {
-    const results: Array<Record<string, number> & { label: string }> = [];
+    const results: Array<Record<string, number>> = [];
     for (const [label, target] of [['~300 MB', 300 * MB], ['~1.2 GB', 1200 * MB]] as const) {
       const path = join(dir, `${label.replace(/\W/g, '')}.zip`);
       const t0 = Date.now();
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       });
       if (child.status !== 0) throw new Error(`bench child failed: ${child.stderr}`);
       const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, number>;
-      results.push({ label, ...r });
+      results.push(r);
       rmSync(path);
       console.log(`unzip ${label}: ${r.entries} entries (${r.landed} landed, ${r.skipped} skipped), ${(r.bytes! / MB).toFixed(0)} MiB in ${r.seconds!.toFixed(1)} s: `
         + `${(r.entries! / r.seconds!).toFixed(1)} entries/s, ${(r.bytes! / MB / r.seconds!).toFixed(1)} MiB/s, peak RSS ${(r.peakRss! / MB).toFixed(0)} MiB`);
