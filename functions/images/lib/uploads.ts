@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { contentTypeOf, forbidden, ownerKey, sanitizeFileName, unsupportedMediaType, badRequest, IMAGE_CONTENT_TYPES } from '@darkroom/runtime';
+import { badRequest, contentTypeOf, forbidden, IMAGE_CONTENT_TYPES, ownerKey, presignUpload, sanitizeFileName, unsupportedMediaType } from '@darkroom/runtime';
 import type { ImagesRepository } from './records';
 
 /** Largest original accepted, bytes (enforced by the POST policy, and again by the thumbnail worker). */
@@ -10,17 +9,6 @@ export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 export const UPLOAD_URL_TTL = 900;
 /** How long an unused upload's pending record is kept, seconds. */
 export const PENDING_TTL = 24 * 3600;
-
-/** A presigned S3 POST: send `fields` then the file as multipart/form-data field `file` to `url`. */
-export interface PresignedUpload {
-  method: 'POST';
-  url: string;
-  fields: Record<string, string>;
-  content_type: string;
-  max_bytes: number;
-  expires_in: number;
-  expires_at: string;
-}
 
 export interface UploadDeps { s3: S3Client; images: ImagesRepository; bucket: string }
 
@@ -42,21 +30,11 @@ export async function createUpload(deps: UploadDeps, owner: string, input: { fil
   }
   const imageId = randomUUID();
   const key = ownerKey(owner, 'images', imageId, fileName);
-  const { url, fields } = await createPresignedPost(deps.s3, {
-    Bucket: deps.bucket,
-    Key: key,
-    Conditions: [['content-length-range', 1, MAX_IMAGE_BYTES], ['eq', '$Content-Type', contentType]],
-    Fields: { 'Content-Type': contentType },
-    Expires: UPLOAD_URL_TTL,
-  });
+  const upload = await presignUpload(deps.s3, { bucket: deps.bucket, key, contentType, maxBytes: MAX_IMAGE_BYTES, expiresIn: UPLOAD_URL_TTL });
   const now = Date.now();
   await deps.images.putPending({
     image_id: imageId, owner, file_name: fileName, key, created_at: new Date(now).toISOString(),
     expires_at: Math.floor(now / 1000) + PENDING_TTL,
   });
-  const upload: PresignedUpload = {
-    method: 'POST', url, fields, content_type: contentType, max_bytes: MAX_IMAGE_BYTES,
-    expires_in: UPLOAD_URL_TTL, expires_at: new Date(now + UPLOAD_URL_TTL * 1000).toISOString(),
-  };
   return { image_id: imageId, file_name: fileName, status: 'pending' as const, upload };
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import {
-  DomainError, forbidden, logger, notFound, ownerKey, payloadTooLarge, respond, sanitizeFileName, type HttpResult,
+  DomainError, forbidden, logger, notFound, ownerKey, payloadTooLarge, presignUpload, respond, sanitizeFileName, type HttpResult,
 } from '@darkroom/runtime';
 import type yauzl from 'yauzl';
-import { UPLOAD_URL_TTL, type PresignedUpload } from '../../images/lib/uploads';
+import { UPLOAD_URL_TTL } from '../../images/lib/uploads';
 import type { UploadBody } from './body';
 import type { PhotosDeps, UnzipDeps } from './deps';
 import { ARCHIVE_LIMITS, JOB_TTL, SYNC_UNZIP, type ArchiveLimits } from './limits';
@@ -112,16 +111,9 @@ export function checkArchiveKey(owner: string, key: string): string {
 export async function presignArchiveUpload(deps: UnzipDeps, owner: string, input: { size: number }) {
   if (input.size > ARCHIVE_LIMITS.maxArchiveBytes) throw payloadTooLarge(`size is ${input.size} bytes; the limit is ${ARCHIVE_LIMITS.maxArchiveBytes} bytes`);
   const archiveKey = ownerKey(owner, 'archives', `${randomUUID()}.zip`);
-  const now = Date.now();
-  const { url, fields } = await createPresignedPost(deps.s3, {
-    Bucket: deps.archivesBucket, Key: archiveKey,
-    Conditions: [['content-length-range', 1, input.size], ['eq', '$Content-Type', 'application/zip']],
-    Fields: { 'Content-Type': 'application/zip' }, Expires: UPLOAD_URL_TTL,
+  const upload = await presignUpload(deps.s3, {
+    bucket: deps.archivesBucket, key: archiveKey, contentType: 'application/zip', maxBytes: input.size, expiresIn: UPLOAD_URL_TTL,
   });
-  const upload: PresignedUpload = {
-    method: 'POST', url, fields, content_type: 'application/zip', max_bytes: input.size,
-    expires_in: UPLOAD_URL_TTL, expires_at: new Date(now + UPLOAD_URL_TTL * 1000).toISOString(),
-  };
   return { archive_key: archiveKey, upload };
 }
 

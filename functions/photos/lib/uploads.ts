@@ -1,7 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { IMAGE_CONTENT_TYPES, ownerKey, payloadTooLarge, respond, unsupportedMediaType, type HttpResult } from '@darkroom/runtime';
-import { PENDING_TTL, UPLOAD_URL_TTL, type PresignedUpload } from '../../images/lib/uploads';
+import { IMAGE_CONTENT_TYPES, ownerKey, payloadTooLarge, presignUpload, respond, unsupportedMediaType, type HttpResult } from '@darkroom/runtime';
+import { PENDING_TTL, UPLOAD_URL_TTL } from '../../images/lib/uploads';
 import type { UploadBody } from './body';
 import type { PhotosDeps } from './deps';
 import { MAX_DIRECT_BYTES, MAX_PHOTO_BYTES } from './limits';
@@ -92,20 +91,12 @@ export async function presignPhotoUpload(deps: PhotosDeps, owner: string, input:
   const now = Date.now();
   const filename = storedFileName(safeName, now);
   const key = ownerKey(owner, 'photos', filename);
-  const { url, fields } = await createPresignedPost(deps.s3, {
-    Bucket: deps.originalsBucket,
-    Key: key,
-    Conditions: [['content-length-range', 1, input.size], ['eq', '$Content-Type', input.content_type]],
-    Fields: { 'Content-Type': input.content_type },
-    Expires: UPLOAD_URL_TTL,
+  const upload = await presignUpload(deps.s3, {
+    bucket: deps.originalsBucket, key, contentType: input.content_type, maxBytes: input.size, expiresIn: UPLOAD_URL_TTL,
   });
   await deps.photos.create({
     owner, filename, key, status: 'pending', uploaded_at: new Date(now).toISOString(), expires_at: Math.floor(now / 1000) + PENDING_TTL,
   });
-  const upload: PresignedUpload = {
-    method: 'POST', url, fields, content_type: input.content_type, max_bytes: input.size,
-    expires_in: UPLOAD_URL_TTL, expires_at: new Date(now + UPLOAD_URL_TTL * 1000).toISOString(),
-  };
   return { filename, status: 'pending' as const, upload };
 }
 
