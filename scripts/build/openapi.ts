@@ -32,7 +32,16 @@ export async function openApiDocument(functions: FunctionSpec[] = loadManifest()
     if (fn.trigger.type !== 'http') continue;
     const trigger = fn.trigger as HttpTrigger;
     const schemaFile = join(ROOT, dirname(fn.entry), 'schema.ts');
-    const schema: RouteSchema = existsSync(schemaFile) ? ((await import(schemaFile)) as { schema: RouteSchema }).schema : {};
+    const load = async (file: string): Promise<RouteSchema> => existsSync(file) ? ((await import(file)) as { schema: RouteSchema }).schema : {};
+    const schema = await load(schemaFile);
+    // Routes that take a file in their body (trigger.binary) keep their JSON variant's schema in json/schema.ts.
+    const jsonVariant = trigger.binary ? await load(join(ROOT, dirname(fn.entry), 'json', 'schema.ts')) : {};
+    const content: Record<string, unknown> = {};
+    if (schema.body ?? jsonVariant.body) content['application/json'] = { schema: schema.body ?? jsonVariant.body };
+    if (trigger.binary) {
+      content['application/octet-stream'] = { schema: { type: 'string', contentMediaType: 'application/octet-stream' } };
+      content['multipart/form-data'] = { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: ['file'] } };
+    }
     const envelope = ENVELOPE_OF[serviceOf(fn)] ?? 'plain';
     const error = { content: { 'application/json': { schema: { $ref: `#/components/schemas/${envelope}Error` } } } };
     paths[trigger.path] ??= {};
@@ -41,7 +50,7 @@ export async function openApiDocument(functions: FunctionSpec[] = loadManifest()
       tags: [serviceOf(fn)],
       ...(trigger.auth === 'required' ? { security: [{ cognito: [] }] } : { security: [] }),
       parameters: [...parameters(schema.query as never, 'query'), ...parameters(schema.path as never, 'path')],
-      ...(schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema.body } } } } : {}),
+      ...(Object.keys(content).length ? { requestBody: { required: true, content } } : {}),
       responses: {
         '200': { description: 'Success, in the service envelope' },
         '400': { description: 'Invalid input: the message names each field and problem', ...error },

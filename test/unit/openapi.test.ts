@@ -14,6 +14,9 @@ describe('the generated OpenAPI document', () => {
     expect(upload.requestBody.content['application/json'].schema.required).toEqual(['file_name']);
     const download = doc.paths['/images/download/image'].get;
     expect(download.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'image_id', in: 'query', required: true })]));
+    const photo = doc.paths['/photos/upload_single_photo'].post.requestBody.content;
+    expect(Object.keys(photo).sort()).toEqual(['application/json', 'application/octet-stream', 'multipart/form-data']);
+    expect(photo['application/json'].schema.required).toEqual(expect.arrayContaining(['filename', 'content_type', 'size']));
     expect(doc.paths['/auth/user_signup'].post.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/authError');
   });
 });
