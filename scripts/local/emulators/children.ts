@@ -91,7 +91,7 @@ export function spawnChild(opts: ChildOptions): Child {
   }
   return {
     process: child,
-    waitForLine(pattern, timeoutMs = 30_000) {
+    waitForLine(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => done(new Error(`${opts.name}: no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
         const onExit = (): void => done(new Error(`${opts.name} exited before it was ready`));

@@ -14,7 +14,7 @@ export interface CognitoEmulator extends Emulator {
 
 /**
  * Starts cognito-local on `config.port`, data in `config.directory`, and ensures the pool exists.
- * @throws Error if the child exits or is not ready within 30 s.
+ * @throws Error if the child exits or is not ready within 60 s.
  */
 export async function startCognito(config: CognitoChildConfig, log: (line: string) => void): Promise<CognitoEmulator> {
   mkdirSync(config.directory, { recursive: true });

@@ -11,7 +11,7 @@ const EMULATOR_DIR = join(dirname(require.resolve('amplify-dynamodb-simulator/pa
 /**
  * Starts DynamoDB Local with `-sharedDb -dbPath <dir>` on `port` and waits until it answers HTTP.
  * @param dir - directory for its shared-local-instance.db (created if missing).
- * @throws Error if the JVM exits or does not answer within 30 s.
+ * @throws Error if the JVM exits or does not answer within 60 s.
  */
 export async function startDynamoDb(dir: string, host: string, port: number, log: (line: string) => void): Promise<Emulator> {
   mkdirSync(dir, { recursive: true });

@@ -35,7 +35,7 @@ export async function pickPorts(count: number, basePort: number, host: string): 
  * @param timeoutMs - give up after this many milliseconds.
  * @throws Error naming `what` when the timeout passes.
  */
-export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await probe().catch(() => false)) return;

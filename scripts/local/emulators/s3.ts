@@ -8,7 +8,7 @@ import type { S3ChildConfig } from './s3-child';
 /**
  * Starts s3rver on `config.port`, creates `config.buckets` (with permissive CORS) and bridges object
  * events to SQS per `config.notifications`.
- * @throws Error if the child exits or is not ready within 30 s.
+ * @throws Error if the child exits or is not ready within 60 s.
  */
 export async function startS3(config: S3ChildConfig, log: (line: string) => void): Promise<Emulator> {
   mkdirSync(config.directory, { recursive: true });

@@ -7,7 +7,7 @@ import type { Emulator } from './dynamodb';
 /**
  * Starts fauxqs on `host:port`.
  * @param runDir - where its pid file goes.
- * @throws Error if the child exits or is not ready within 30 s.
+ * @throws Error if the child exits or is not ready within 60 s.
  */
 export async function startSqs(runDir: string, host: string, port: number, region: string, log: (line: string) => void): Promise<Emulator> {
   mkdirSync(runDir, { recursive: true });
