@@ -50,6 +50,18 @@ describe('images service through the local stack', () => {
     expect(fetched.equals(original)).toBe(true);
   }, 60_000);
 
+  it('has S3 refuse an upload that breaks the policy (another key or type), leaving the image pending', async () => {
+    const created = await api('/images/upload', { token: ada.idToken, body: { file_name: 'policy.jpg' } });
+    const { upload } = created.body;
+    const change = (fields: Record<string, string>) => ({ ...upload, fields: { ...upload.fields, ...fields } });
+    expect(await presignedPost(change({ 'Content-Type': 'text/html' }), photo('Wood.jpg'))).toBe(403);
+    expect(await presignedPost(change({ key: `${bob.sub}/images/${created.body.image_id}/policy.jpg` }), photo('Wood.jpg'))).toBe(403);
+    expect(await presignedPost(upload, Buffer.alloc(0))).toBe(400);
+    const response = await api(`/images/download/image?image_id=${created.body.image_id}`, { token: ada.idToken });
+    expect(response.status).toBe(404);
+    expect(response.body.message).toMatch(/not ready/);
+  }, 60_000);
+
   it('redirects to the presigned URL with ?redirect=true', async () => {
     const { imageId } = await uploadImage(ada, 'Wood.jpg', photo('Wood.jpg'));
     const response = await api(`/images/download/thumbnail?image_id=${imageId}&redirect=true`, { token: ada.idToken });

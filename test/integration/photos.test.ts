@@ -59,6 +59,10 @@ describe('photos: single uploads', () => {
     expect(response.status).toBe(201);
     const policy = JSON.parse(Buffer.from(response.body.upload.fields.Policy, 'base64').toString());
     expect(policy.conditions).toEqual(expect.arrayContaining([['content-length-range', 1, jpeg.length], ['eq', '$Content-Type', 'image/jpeg'], { key: `${ada.sub}/photos/${response.body.filename}` }]));
+    // The local S3 applies the policy as S3 does: one byte more than declared, or another type, is refused.
+    expect(await presignedPost(response.body.upload, Buffer.concat([jpeg, Buffer.alloc(1)]), 'kleiber.jpg')).toBe(400);
+    const retyped = { ...response.body.upload, fields: { ...response.body.upload.fields, 'Content-Type': 'image/png' } };
+    expect(await presignedPost(retyped, jpeg, 'kleiber.jpg')).toBe(403);
     expect(await presignedPost(response.body.upload, jpeg, 'kleiber.jpg')).toBe(204);
     expect(await ready(ada, response.body.filename)).toMatchObject({ status: 'ready', width: 6028, height: 3391, size: jpeg.length });
   }, 60_000);

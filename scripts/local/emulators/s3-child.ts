@@ -8,6 +8,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import S3rver from 's3rver';
 import { exitWithParent } from './children';
 import { matchesEvent, toAwsRecords, type S3rverEvent } from './s3-events';
+import { startS3Front } from './s3-front';
 
 export interface S3ChildConfig {
   directory: string;
@@ -29,9 +30,11 @@ const CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.DARKROOM_S3_CONFIG ?? '{}') as S3ChildConfig;
   const sqs = new SQSClient({ region: config.region, endpoint: config.sqsEndpoint, credentials: config.credentials });
+  // s3rver listens on a free internal port; the S3 endpoint is the front (s3-front.ts), which applies
+  // the presigned POST policies s3rver ignores and passes everything else through.
   const server = new S3rver({
     address: config.host,
-    port: config.port,
+    port: 0,
     directory: config.directory,
     silent: true,
     configureBuckets: config.buckets.map((name) => ({ name, configs: [CORS] })),
@@ -47,8 +50,12 @@ async function main(): Promise<void> {
       );
     }
   });
-  await server.run();
-  exitWithParent(() => server.close());
+  const { port: internalPort } = await server.run() as { port: number };
+  const front = await startS3Front({
+    host: config.host, port: config.port, target: { host: config.host, port: internalPort },
+    credentials: { [config.credentials.accessKeyId]: config.credentials.secretAccessKey },
+  });
+  exitWithParent(() => { front.server.close(); return server.close(); });
   console.log(`S3RVER_READY ${config.port}`);
 }
 
