@@ -4,7 +4,6 @@
  * and a Messages service that records every code into the outbox instead of printing a box.
  */
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import pino from 'pino';
 import { DefaultConfig, type Config } from 'cognito-local/lib/server/config';
 import { Router } from 'cognito-local/lib/server/Router';
