@@ -19,12 +19,15 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option (ignored inside `projects`): integration hooks start emulators and upload photos,
+  // which takes seconds on a loaded 2-core machine; unit tests finish far below it.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], setupFiles: ['<rootDir>/test/unit/env.ts'] },
     {
       ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts', setupFiles: ['<rootDir>/test/integration/env.ts'], globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
-      slowTestThreshold: 30, testTimeout: 120_000,
+      slowTestThreshold: 30,
     },
     { ...common, displayName: 'terraform', testMatch: ['<rootDir>/test/terraform/**/*.test.ts'] },
   ],

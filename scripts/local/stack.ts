@@ -17,6 +17,7 @@ import { Outbox, type OutboxMessage } from './emulators/outbox';
 import { startS3 } from './emulators/s3';
 import { startSes } from './emulators/ses';
 import { startSqs } from './emulators/sqs';
+import { restoreQueues, saveQueues } from './emulators/sqs-snapshot';
 
 export type { OutboxMessage } from './emulators/outbox';
 
@@ -126,6 +127,12 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       resolved[`queue:${name}`] = q.url;
       resolved[`queue:${name}:dlq`] = q.dlqUrl;
     }
+    // fauxqs keeps messages in memory: carry them across restarts (sqs-snapshot.ts).
+    const sqsClient = new SQSClient({ ...clientConfig, endpoint: sqs.endpoint });
+    const queueUrls = Object.fromEntries(Object.entries(resolved).filter(([ref]) => ref.startsWith('queue:')));
+    const snapshot = join(dataDir, 'sqs', 'messages.json');
+    const restored = await restoreQueues(sqsClient, queueUrls, snapshot);
+    if (restored) log(`[sqs] restored ${restored} queued message(s) from ${snapshot}`);
     const endpoints = { s3: s3.endpoint, dynamodb: ddb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, cognito: cognito.endpoint, ec2: ec2.endpoint };
     const env: Record<string, string> = {
       AWS_REGION: REGION,
@@ -160,7 +167,9 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
         await ses.collectMail();
         return outbox.list();
       },
-      stop: () => (stopping ??= ses.collectMail().catch(() => undefined).then(() => stopAll(started))),
+      stop: () => (stopping ??= ses.collectMail().catch(() => undefined)
+        .then(() => saveQueues(sqsClient, queueUrls, snapshot).catch((error: unknown) => log(`[sqs] could not save queued messages: ${String(error)}`)))
+        .then(() => stopAll(started))),
     };
   } catch (error) {
     await stopAll(started);

@@ -147,6 +147,8 @@ test('EC2: describe the tagged workers, start and stop them', async () => {
 
 test('restart: stop leaves no child processes and a new start reads everything back', async () => {
   const before = { pool: stack.userPool, outbox: (await stack.outbox()).length };
+  const unzipQueue = stack.resources['queue:unzip']!;
+  await c.sqs.send(new SendMessageCommand({ QueueUrl: unzipQueue, MessageBody: '{"job_id":"queued-before-restart"}' }));
   await stack.stop();
   await stack.stop(); // idempotent
   expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(dataDir);
@@ -162,4 +164,7 @@ test('restart: stop leaves no child processes and a new start reads everything b
   expect(claimsOf(login.AuthenticationResult?.IdToken ?? '').iss).toBe(stack.userPool.issuer);
   const workers = (await c.ec2.send(new DescribeInstancesCommand({}))).Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
   expect(workers.map((i) => i.State?.Name)).toEqual(['stopped', 'running']);
+  // A message still queued at stop is queued again after the restart (fauxqs itself forgets it).
+  const { Messages = [] } = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.resources['queue:unzip']!, WaitTimeSeconds: 2 }));
+  expect(Messages.map((m) => m.Body)).toEqual(['{"job_id":"queued-before-restart"}']);
 });
