@@ -58,6 +58,15 @@ describe('functions/manifest.json', () => {
     expect(clashes).toEqual([]);
   });
 
+  it('tells queue workers their queue\'s maxReceiveCount as it is (*_MAX_RECEIVE_COUNT)', () => {
+    for (const fn of manifest.functions) {
+      if (fn.trigger.type !== 'sqs') continue;
+      for (const [name, value] of Object.entries(fn.env)) {
+        if (name.endsWith('_MAX_RECEIVE_COUNT')) expect([name, Number(value)]).toEqual([name, manifest.resources.queues[fn.trigger.queue]!.maxReceiveCount]);
+      }
+    }
+  });
+
   it('sets visibility timeouts of at least 6x the consuming function timeout (AWS guidance for SQS event sources)', () => {
     for (const fn of manifest.functions) {
       if (fn.trigger.type !== 'sqs') continue;

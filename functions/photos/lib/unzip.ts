@@ -205,10 +205,13 @@ export interface UnzipMessage { owner: string; job_id: string }
  *
  * A refused archive (DomainError < 500: a lying header, damaged data) marks the job failed, nothing
  * kept, and is not retried. Anything else (S3, DynamoDB) puts the job back to `queued` and throws, so
- * SQS retries it (and, after maxReceiveCount, moves it to the DLQ); what the attempt landed was removed.
+ * SQS retries it; on the last attempt (the queue's maxReceiveCount, after which SQS moves the message
+ * to the DLQ) the job is marked failed instead, so its status never stays `queued` for ever. What a
+ * failed attempt landed was removed.
+ * @param attempt - this delivery's number (SQS ApproximateReceiveCount) and the queue's maxReceiveCount
  * @returns what happened, for the logs
  */
-export async function runUnzipJob(deps: UnzipDeps, message: UnzipMessage): Promise<'done' | 'failed' | 'skipped'> {
+export async function runUnzipJob(deps: UnzipDeps, message: UnzipMessage, attempt: { number: number; max: number } = { number: 1, max: 1 }): Promise<'done' | 'failed' | 'skipped'> {
   const { owner, job_id: jobId } = message;
   const job = await deps.photos.getJob(owner, jobId);
   if (!job || job.status === 'done' || job.status === 'failed') {
@@ -235,7 +238,10 @@ export async function runUnzipJob(deps: UnzipDeps, message: UnzipMessage): Promi
       await deps.photos.updateJob(owner, jobId, { status: 'failed', failure_reason: error.message });
       return 'failed';
     }
-    await deps.photos.updateJob(owner, jobId, { status: 'queued', failure_reason: 'an attempt failed; retrying' }).catch(() => undefined);
+    const last = attempt.number >= attempt.max;
+    await deps.photos.updateJob(owner, jobId, last
+      ? { status: 'failed', failure_reason: `gave up after ${attempt.number} attempts: the archive could not be read or its photos stored` }
+      : { status: 'queued', failure_reason: `attempt ${attempt.number} of ${attempt.max} failed; retrying` }).catch(() => undefined);
     throw error;
   } finally {
     zip?.close();

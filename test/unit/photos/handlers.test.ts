@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -178,6 +178,29 @@ describe('the unzip worker', () => {
     const landed = putKeys('darkroom-originals');
     expect(landed).toHaveLength(1);
     expect(deletedKeys()).toContain(`darkroom-originals:${landed[0]}`);
+  });
+});
+
+describe('the unzip worker on S3 failures', () => {
+  const dynamoRaw = mockClient(DynamoDBClient);
+  beforeEach(() => { dynamoRaw.reset(); dynamoRaw.on(PutItemCommand).resolves({}); dynamoRaw.on(UpdateItemCommand).resolves({}); dynamoRaw.on(DeleteItemCommand).resolves({}); });
+  afterAll(() => dynamoRaw.restore());
+  const job = { pk: 'sub-1', sk: 'JOB#j2', owner: 'sub-1', job_id: 'j2', status: 'queued', archive_key: 'sub-1/archives/j2.zip', total: 2, done: 0 };
+  const attempt = (receiveCount: string) => {
+    const event = sqsEvent({ owner: 'sub-1', job_id: 'j2' });
+    event.Records[0]!.attributes.ApproximateReceiveCount = receiveCount;
+    return worker(event, lambdaContext());
+  };
+  const lastStatus = () => dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input.ExpressionAttributeValues!).at(-1);
+
+  it('requeues the job for a retry, then on the last attempt (maxReceiveCount) marks it failed before the DLQ', async () => {
+    dynamo.on(GetCommand, { Key: { pk: 'sub-1', sk: 'JOB#j2' } }).resolves({ Item: job });
+    s3.on(HeadObjectCommand).rejects(new Error('S3 is down'));
+    // A batch whose every record failed is thrown (Powertools' FullBatchFailureError): SQS redelivers it.
+    await expect(attempt('1')).rejects.toThrow(/All records failed/);
+    expect(lastStatus()).toMatchObject({ ':status': 'queued', ':failure_reason': 'attempt 1 of 2 failed; retrying' });
+    await expect(attempt('2')).rejects.toThrow(/All records failed/);
+    expect(lastStatus()).toMatchObject({ ':status': 'failed', ':failure_reason': expect.stringMatching(/gave up after 2 attempts/) });
   });
 });
 
