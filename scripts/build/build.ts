@@ -23,6 +23,8 @@ const DIST = join(ROOT, 'dist');
 const common: BuildOptions = {
   bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, sourcemap: 'external',
   legalComments: 'none', logLevel: 'warning', metafile: true,
+  // Bundles validate with precompiled schemas only: this drops the development compiler (and ajv).
+  define: { 'process.env.DARKROOM_BUNDLE': '"1"' },
   // Powertools' tracer pulls in aws-xray-sdk-core, which requires optional modules it guards itself.
   external: ['@aws-sdk/client-xray'],
 };

@@ -6,7 +6,8 @@
  */
 import type { Plugin } from 'esbuild';
 import standaloneCode from 'ajv/dist/standalone';
-import { createAjv, eventSchemas, PARAMETER_OPTIONS, type RouteSchema } from '@darkroom/runtime';
+import { eventSchemas, type RouteSchema } from '@darkroom/runtime';
+import { createAjv, PARAMETER_OPTIONS } from '@darkroom/runtime/src/schema-compile';
 
 /** Ajv standalone code of one schema, as an expression that evaluates to the validate function. */
 function standaloneExpression(schema: Record<string, unknown> | undefined, options: Record<string, unknown> = {}): string {

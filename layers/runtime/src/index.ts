@@ -13,7 +13,7 @@ export {
 export { envelopes, type Envelope, type EnvelopeName } from './envelopes';
 export { respond, redirect, HttpResult, type RespondOptions } from './response';
 export {
-  createAjv, ajvOptions, PARAMETER_OPTIONS, eventSchemas, combineValidators, routeValidator, describeValidationErrors,
+  eventSchemas, combineValidators, routeValidator, describeValidationErrors,
   type RouteSchema, type RouteInput, type PrecompiledValidator, type EventValidator,
 } from './schema';
 export { authDependencies } from './auth';
