@@ -32,13 +32,34 @@ export interface FunctionSpec {
   layers?: string[];
 }
 
+export interface TableSpec { hashKey: string; rangeKey?: string; ttlAttribute?: string }
+export interface BucketSpec { expireDays?: number }
+export interface QueueSpec {
+  /** Seconds; at least 6x the consuming function's timeout. */
+  visibilityTimeout: number;
+  maxReceiveCount: number;
+  /** The bucket whose object events feed the queue, and which events. */
+  source?: { bucket: string; events: string[] };
+}
+export interface PasswordPolicySpec {
+  minimumLength: number;
+  requireLowercase: boolean;
+  requireUppercase: boolean;
+  requireNumbers: boolean;
+  requireSymbols: boolean;
+}
+export interface UserPoolSpec { passwordPolicy: PasswordPolicySpec; usernameAttributes: string[]; autoVerifiedAttributes: string[] }
+
+/** The shared resources: what Terraform's storage, queues and auth modules and the local bootstrap create. */
+export interface ManifestResources {
+  tables: Record<string, TableSpec>;
+  buckets: Record<string, BucketSpec>;
+  queues: Record<string, QueueSpec>;
+  userPools: Record<string, UserPoolSpec>;
+}
+
 export interface Manifest {
-  resources: {
-    tables: Record<string, { hashKey: string; rangeKey?: string; ttlAttribute?: string }>;
-    buckets: Record<string, { expireDays?: number }>;
-    queues: Record<string, { visibilityTimeout: number; maxReceiveCount: number; source?: { bucket: string; events: string[] } }>;
-    userPools: Record<string, unknown>;
-  };
+  resources: ManifestResources;
   layers: Record<string, { path: string }>;
   functions: FunctionSpec[];
 }
@@ -49,6 +70,14 @@ export interface Manifest {
  */
 export function loadManifest(path = MANIFEST_PATH): Manifest {
   return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+}
+
+/** AWS name of a manifest resource: every table, bucket and queue is `darkroom-<name>`. */
+export const awsName = (name: string): string => `darkroom-${name}`;
+
+/** Entries of a manifest map without its `$comment` keys. */
+export function entries<T>(map: Record<string, T>): Array<[string, T]> {
+  return Object.entries(map).filter(([name]) => !name.startsWith('$'));
 }
 
 /** The service a function belongs to: the first segment of its name (`images-upload` -> `images`). */

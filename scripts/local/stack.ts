@@ -11,7 +11,7 @@ import { ensureQueues, ensureTables } from './emulators/bootstrap';
 import { startCognito } from './emulators/cognito';
 import { startDynamoDb, type Emulator } from './emulators/dynamodb';
 import { startEc2 } from './emulators/ec2';
-import { awsName, entries, loadResources, MANIFEST_PATH, type UserPoolSpec } from './emulators/manifest';
+import { awsName, entries, loadManifest, MANIFEST_PATH } from '../manifest';
 import { pickPorts } from './emulators/net';
 import { Outbox, type OutboxMessage } from './emulators/outbox';
 import { startS3 } from './emulators/s3';
@@ -82,7 +82,7 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
   const log = opts.log ?? ((): void => undefined);
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const resources = loadResources(opts.manifestPath ?? MANIFEST_PATH);
+  const { resources } = loadManifest(opts.manifestPath ?? MANIFEST_PATH);
   const [s3Port, ddbPort, sqsPort, sesPort, cognitoPort, ec2Port] = (await pickPorts(6, opts.basePort ?? 0, host)) as [number, number, number, number, number, number];
   const outbox = new Outbox(join(dataDir, 'outbox.jsonl'));
   const started: Emulator[] = [];
@@ -94,7 +94,7 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       startSes(host, sesPort, outbox),
       startCognito({
         directory: join(dataDir, 'cognito'), host, port: cognitoPort, outboxFile: outbox.file,
-        pool: { name: awsName('users'), spec: resources.userPools.users as UserPoolSpec, clientName: POOL_CLIENT_NAME },
+        pool: { name: awsName('users'), spec: resources.userPools.users!, clientName: POOL_CLIENT_NAME },
       }, log),
       startEc2(join(dataDir, 'ec2.json'), host, ec2Port),
     ] as const);

@@ -3,7 +3,7 @@
  * This gives every function's variables a value from the manifest, with names instead of real resources;
  * the SDK is mocked (aws-sdk-client-mock), so nothing is called.
  */
-import { functionEnvironment, loadManifest } from '../../scripts/manifest';
+import { awsName, functionEnvironment, loadManifest } from '../../scripts/manifest';
 
 const fake = (reference: string) => {
   const [kind, name] = reference.split(':');
@@ -11,7 +11,7 @@ const fake = (reference: string) => {
   if (kind === 'userpool_domain') return `https://darkroom-${name}.auth.us-east-1.amazoncognito.com/oauth2/token`;
   if (kind === 'userpool') return 'us-east-1_TestPool1';
   if (kind === 'var') return `${name}@darkroom.test`;
-  return `darkroom-${name}`;
+  return awsName(name!);
 };
 
 for (const fn of loadManifest().functions) Object.assign(process.env, functionEnvironment(fn, fake));

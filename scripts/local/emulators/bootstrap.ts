@@ -3,7 +3,7 @@
  */
 import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsName, entries, type QueueSpec, type TableSpec } from './manifest';
+import { awsName, entries, type QueueSpec, type TableSpec } from '../../manifest';
 
 /** Creates `darkroom-<name>` (PAY_PER_REQUEST, string keys) unless it exists, and enables its TTL. */
 async function ensureTable(ddb: DynamoDBClient, name: string, spec: TableSpec): Promise<string> {

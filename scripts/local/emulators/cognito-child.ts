@@ -6,7 +6,7 @@
  */
 import { exitWithParent } from './children';
 import { startCognito } from './cognito-server';
-import type { UserPoolSpec } from './manifest';
+import type { UserPoolSpec } from '../../manifest';
 import { Outbox } from './outbox';
 
 export interface CognitoChildConfig {

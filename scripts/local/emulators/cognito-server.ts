@@ -18,7 +18,7 @@ import { otp } from 'cognito-local/lib/services/otp';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
 import { extendRouter } from './cognito-extras';
-import type { UserPoolSpec } from './manifest';
+import type { UserPoolSpec } from '../../manifest';
 import type { Outbox } from './outbox';
 
 export interface CognitoServer {
