@@ -176,6 +176,18 @@ locals {
   }
 
   layer_arns = { for name, l in aws_lambda_layer_version.this : name => l.arn }
+
+  # What every function module instance takes alike for a function; each instance adds its own
+  # description and environment (and, for queue consumers, the event source).
+  lambda_common = {
+    for name, f in local.functions : name => {
+      service      = f.service
+      memory       = f.memory
+      timeout      = f.timeout
+      architecture = length(setintersection(f.layers, local.x86_only_layers)) > 0 ? "x86_64" : "arm64"
+      layer_arns   = [for l in f.layers : local.layer_arns[l]]
+    }
+  }
 }
 
 resource "aws_lambda_layer_version" "this" {
@@ -219,15 +231,10 @@ module "cognito_triggers" {
   log_level          = var.log_level
 
   functions = {
-    for name, f in local.cognito_functions : name => {
-      description  = "Cognito ${f.event} trigger of the ${f.pool} pool"
-      service      = f.service
-      memory       = f.memory
-      timeout      = f.timeout
-      architecture = length(setintersection(f.layers, local.x86_only_layers)) > 0 ? "x86_64" : "arm64"
-      environment  = { for k, v in f.env : k => lookup(local.trigger_env_references, v, v) }
-      layer_arns   = [for l in f.layers : local.layer_arns[l]]
-    }
+    for name, f in local.cognito_functions : name => merge(local.lambda_common[name], {
+      description = "Cognito ${f.event} trigger of the ${f.pool} pool"
+      environment = { for k, v in f.env : k => lookup(local.trigger_env_references, v, v) }
+    })
   }
 
   policy_statements = { for name in keys(local.cognito_functions) : name => local.policy_statements[name] }
@@ -274,20 +281,15 @@ module "functions" {
   log_level          = var.log_level
 
   functions = {
-    for name, f in local.service_functions : name => {
-      description  = f.type == "http" ? "${f.method} ${f.path}" : "Consumer of the ${f.queue} queue"
-      service      = f.service
-      memory       = f.memory
-      timeout      = f.timeout
-      architecture = length(setintersection(f.layers, local.x86_only_layers)) > 0 ? "x86_64" : "arm64"
-      environment  = { for k, v in merge(f.env, local.extra_env[name]) : k => lookup(local.env_references, v, v) }
-      layer_arns   = [for l in f.layers : local.layer_arns[l]]
+    for name, f in local.service_functions : name => merge(local.lambda_common[name], {
+      description = f.type == "http" ? "${f.method} ${f.path}" : "Consumer of the ${f.queue} queue"
+      environment = { for k, v in merge(f.env, local.extra_env[name]) : k => lookup(local.env_references, v, v) }
       sqs_trigger = f.type == "sqs" ? {
         queue_arn          = module.queues.queue_arns[f.queue]
         batch_size         = f.batch
         visibility_timeout = local.queues[f.queue].visibility_timeout
       } : null
-    }
+    })
   }
 
   policy_statements = { for name in keys(local.service_functions) : name => local.policy_statements[name] }
