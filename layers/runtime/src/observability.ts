@@ -1,9 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { isLocal } from './config';
 
 /**
  * The process-wide Powertools logger and tracer. The service name comes from `POWERTOOLS_SERVICE_NAME`
- * (set per function by Terraform and by the local stack); the tracer is a no-op outside Lambda.
+ * (set per function by Terraform and by the local stack); the tracer is off on the local stack (no X-Ray daemon) and when POWERTOOLS_TRACE_ENABLED is false.
  */
 export const logger = new Logger();
-export const tracer = new Tracer({ enabled: process.env.POWERTOOLS_TRACE_ENABLED !== 'false' && !process.env.DARKROOM_LOCAL });
+export const tracer = new Tracer({ enabled: process.env.POWERTOOLS_TRACE_ENABLED !== 'false' && !isLocal() });
