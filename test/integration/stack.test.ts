@@ -7,26 +7,14 @@ import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CognitoIdentityProviderClient, ConfirmSignUpCommand, ForgotPasswordCommand, GlobalSignOutCommand, InitiateAuthCommand, ResendConfirmationCodeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeInstancesCommand, EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { ConfirmSignUpCommand, ForgotPasswordCommand, GlobalSignOutCommand, InitiateAuthCommand, ResendConfirmationCodeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeInstancesCommand, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startStack, type LocalStack } from '../../scripts/local/stack';
-
-function clientsFor(stack: LocalStack) {
-  const base = { region: stack.region, credentials: stack.credentials };
-  return {
-    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ ...base, endpoint: stack.endpoints.dynamodb })),
-    s3: new S3Client({ ...base, endpoint: stack.endpoints.s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
-    sqs: new SQSClient({ ...base, endpoint: stack.endpoints.sqs }),
-    idp: new CognitoIdentityProviderClient({ ...base, endpoint: stack.endpoints.cognito }),
-    ses: new SESv2Client({ ...base, endpoint: stack.endpoints.ses, requestHandler: { requestTimeout: 5_000 } }),
-    ec2: new EC2Client({ ...base, endpoint: stack.endpoints.ec2 }),
-  };
-}
+import { clientsFor } from '../support/stack';
 
 const claimsOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
 
@@ -59,13 +47,13 @@ afterAll(async () => {
 
 test('DynamoDB: a transaction writes two items of the auth table together', async () => {
   const TableName = stack.resources['table:auth'];
-  await c.ddb.send(new TransactWriteCommand({
+  await c.dynamo.send(new TransactWriteCommand({
     TransactItems: [
       { Put: { TableName, Item: { pk: 'USER#ada', sk: 'PROFILE', name: 'Ada' }, ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName, Item: { pk: 'EMAIL#ada@example.com', sk: 'EMAIL', user: 'ada' } } },
     ],
   }));
-  expect((await c.ddb.send(new GetCommand({ TableName, Key: { pk: 'USER#ada', sk: 'PROFILE' } }))).Item).toMatchObject({ name: 'Ada' });
+  expect((await c.dynamo.send(new GetCommand({ TableName, Key: { pk: 'USER#ada', sk: 'PROFILE' } }))).Item).toMatchObject({ name: 'Ada' });
 });
 
 test('S3: a put in originals lands on the thumbnails queue as an AWS event notification', async () => {
@@ -156,7 +144,7 @@ test('restart: stop leaves no child processes and a new start reads everything b
   stack = await startStack({ dataDir });
   c = clientsFor(stack);
   expect([stack.userPool.id, stack.userPool.clientId]).toEqual([before.pool.id, before.pool.clientId]);
-  expect((await c.ddb.send(new GetCommand({ TableName: stack.resources['table:auth'], Key: { pk: 'USER#ada', sk: 'PROFILE' } }))).Item).toMatchObject({ name: 'Ada' });
+  expect((await c.dynamo.send(new GetCommand({ TableName: stack.resources['table:auth'], Key: { pk: 'USER#ada', sk: 'PROFILE' } }))).Item).toMatchObject({ name: 'Ada' });
   const object = await c.s3.send(new GetObjectCommand({ Bucket: stack.resources['bucket:originals'], Key: 'sub-1/images/my photo (1).jpg' }));
   expect(await object.Body?.transformToString()).toBe('jpeg bytes');
   expect(await stack.outbox()).toHaveLength(before.outbox);

@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReadyStack } from '../../scripts/local/spawn';
 
@@ -75,15 +78,35 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false>, op
   }
 }
 
-/** Real SDK clients for the emulators. */
-export function clients() {
-  const { env } = stack();
-  const base = { region: env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } };
+/** Where a set of emulator clients points: the stack's endpoints, region and credentials. */
+export interface EmulatorTarget {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  endpoints: { s3: string; dynamodb: string; sqs: string; ses: string; cognito: string; ec2: string };
+}
+
+/** Real SDK clients for each emulator of a stack (S3 path-style, SES with a request timeout). */
+export function clientsFor(target: EmulatorTarget) {
+  const base = { region: target.region, credentials: target.credentials };
+  const { endpoints } = target;
   return {
-    s3: new S3Client({ ...base, endpoint: stack().s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
-    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ ...base, endpoint: stack().dynamodb })),
-    sqs: new SQSClient({ ...base, endpoint: stack().sqs }),
+    s3: new S3Client({ ...base, endpoint: endpoints.s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb })),
+    sqs: new SQSClient({ ...base, endpoint: endpoints.sqs }),
+    idp: new CognitoIdentityProviderClient({ ...base, endpoint: endpoints.cognito }),
+    ses: new SESv2Client({ ...base, endpoint: endpoints.ses, requestHandler: { requestTimeout: 5_000 } }),
+    ec2: new EC2Client({ ...base, endpoint: endpoints.ec2 }),
   };
+}
+
+/** Real SDK clients for the emulators of the stack global-setup.ts started. */
+export function clients() {
+  const { env, s3, dynamodb, sqs, ses, cognito, ec2 } = stack();
+  return clientsFor({
+    region: env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    endpoints: { s3, dynamodb, sqs, ses, cognito, ec2 },
+  });
 }
 
 export interface TestUser {
