@@ -5,7 +5,7 @@ export { httpHandler, type HttpHandlerOptions, type HttpRequest, type BodyMode }
 export { queueHandler, type QueueHandlerOptions, type QueueMessage } from './queue';
 export { loadConfig, optionalEnv, isLocal, ConfigError } from './config';
 export { s3, dynamo, dynamoClient, sqs, ses, cognito, ec2 } from './aws';
-export { logger, tracer } from './observability';
+export { logger, tracer, metrics, MetricUnit } from './observability';
 export {
   createError, DomainError, badRequest, forbidden, notFound, conflict, payloadTooLarge,
   unsupportedMediaType, unprocessable, tooManyRequests,
@@ -14,7 +14,7 @@ export { envelopes, type Envelope, type EnvelopeName } from './envelopes';
 export { respond, redirect, HttpResult, type RespondOptions } from './response';
 export {
   eventSchemas, combineValidators, routeValidator, describeValidationErrors,
-  type RouteSchema, type RouteInput, type PrecompiledValidator, type EventValidator,
+  type RouteSchema, type RouteInput, type PrecompiledValidator, type EventValidator, type RouteContract, type RouteResponse,
 } from './schema';
 export { authDependencies } from './auth';
 export type { Caller } from '@darkroom/jwt';

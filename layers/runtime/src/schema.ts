@@ -97,3 +97,26 @@ export function describeValidationErrors(errors: ErrorObject[] | null | undefine
   if (!errors?.length) return 'Invalid request';
   return [...new Set(errors.map(describeError))].join('; ');
 }
+
+/**
+ * One documented answer of a route. `body` is the JSON Schema of the data the route returns, i.e. what
+ * the service's envelope wraps (datasets: `data`; auth: `data`; social: `response`; plain services: the
+ * whole body). The OpenAPI generator wraps it in the envelope.
+ */
+export interface RouteResponse {
+  description: string;
+  body?: JSONSchema;
+  /** Response headers that matter to a client (e.g. `Location` on a 302, `Retry-After` on a 429). */
+  headers?: Record<string, { description: string; schema: JSONSchema }>;
+}
+
+/**
+ * What a route answers, exported as `contract` from its schema.ts next to the input `schema`:
+ * a summary and description for the OpenAPI operation, and every success status with its body.
+ * Error statuses are documented from the envelope; list a 4xx here only to describe it.
+ */
+export interface RouteContract {
+  summary: string;
+  description?: string;
+  responses: Record<number, RouteResponse>;
+}
