@@ -10,7 +10,7 @@ const deps = accountsDeps();
  * account's e-mail address. Same rules as /auth/user_login (401, 403 unconfirmed, 429 after 5 failures).
  */
 export const handler = httpHandler({ envelope: 'plain', auth: 'none', schema })
-  .handler(async ({ input }) => {
-    const tokens = await logIn(deps, input.body);
+  .handler(async ({ input, event }) => {
+    const tokens = await logIn(deps, input.body, { sourceIp: event.requestContext?.http?.sourceIp });
     return { jwt: tokens.id_token, credentials: tokens.email ?? tokens.username };
   });
