@@ -112,6 +112,23 @@ describe('POST /photos/unzip', () => {
     expect(putKeys('darkroom-originals')).toEqual([`sub-1/photos/${response.body.landed[0].filename}`]);
   });
 
+  it('records a sync unzip as a finished job, so its job_id answers POST /photos/unzip {job_id} for its owner only', async () => {
+    const archive = await photoZip([{ name: 'a/coffee.png', data: fixturePhoto('coffee.png') }, { name: 'readme.png', data: Buffer.from('text') }]);
+    const response = await call('unzip', zipBody(archive));
+    const { job_id: jobId } = response.body;
+    const jobPut = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.Item!).find((item) => item.sk === `JOB#${jobId}`);
+    expect(jobPut).toMatchObject({ pk: 'sub-1', owner: 'sub-1', job_id: jobId, mode: 'sync', status: 'done', total: 2, done: 2, landed_count: 1, skipped_count: 1, result_key: `sub-1/archives/${jobId}.result.json` });
+    const result = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input).find((i) => i.Key === `sub-1/archives/${jobId}.result.json`)!;
+    expect(result.Bucket).toBe('darkroom-archives');
+
+    dynamo.on(GetCommand, { Key: { pk: 'sub-1', sk: `JOB#${jobId}` } }).resolves({ Item: jobPut });
+    s3.on(GetObjectCommand, { Key: `sub-1/archives/${jobId}.result.json` }).resolves({ Body: sdkStreamMixin(Readable.from([Buffer.from(result.Body as string)])) });
+    const status = await call('unzip', { body: { job_id: jobId } });
+    expect(status).toMatchObject({ status: 200, body: { job_id: jobId, mode: 'sync', status: 'done', total: 2, done: 2, landed: response.body.landed, skipped: response.body.skipped } });
+    const foreign = await handlers.unzip!(httpEvent({ token: issuer.idToken('sub-2'), body: { job_id: jobId } }), lambdaContext());
+    expect(foreign.statusCode).toBe(404);
+  });
+
   it('removes every photo already landed when a later entry lies about its size', async () => {
     const archive = lyingZip([stored('coffee.png', fixturePhoto('coffee.png')), stored('chelsea.png', fixturePhoto('chelsea.png'))]);
     const response = await call('unzip', zipBody(archive));
@@ -215,6 +232,14 @@ describe('download, list, delete', () => {
     expect(response.body.thumbnail_url).toContain('darkroom-thumbnails');
     expect((await call('download', { body: { filename: 'other.jpg' } })).status).toBe(404);
     expect((await call('download', { body: { filename: 'a/b.jpg' } })).status).toBe(400);
+  });
+
+  it('answers 422 with the reason for a photo whose decoding failed, as /images does, and hands out no URL', async () => {
+    const failed = { ...photo, status: 'failed', thumbnail_key: undefined, failure_reason: 'not a decodable image' };
+    dynamo.on(GetCommand, { Key: { pk: 'sub-1', sk: photo.sk } }).resolves({ Item: failed });
+    const response = await call('download', { body: { filename: photo.filename } });
+    expect(response).toMatchObject({ status: 422, body: { message: `Photo ${photo.filename} could not be processed: not a decodable image` } });
+    expect(JSON.stringify(response.body)).not.toMatch(/https?:/);
   });
 
   it('lists newest first, pending left out, with an opaque token bound to the caller', async () => {
