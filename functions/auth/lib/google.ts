@@ -2,6 +2,12 @@ import type { TokenVerifier } from '@darkroom/jwt';
 import { DomainError, badRequest, logger } from '@darkroom/runtime';
 import { sessionTokens, type SessionTokens } from './sessions';
 
+/**
+ * The error codes of an OAuth 2.0 token endpoint (RFC 6749 section 5.2): the only part of its answer a
+ * client is shown; anything else it says stays in the log.
+ */
+const OAUTH_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
+
 /** What the Google sign-in needs: the hosted-UI domain's token endpoint and the pool's app client. */
 export interface GoogleDeps {
   /** `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token` (Terraform output `oauth_token_url`). */
@@ -62,7 +68,7 @@ export async function exchangeGoogleCode(deps: GoogleDeps, input: { code: string
     logger.info('Google sign-in: code refused', { error: body.error, description: body.error_description });
     throw body.error === 'invalid_grant'
       ? badRequest('Authorization code is invalid, expired or already used: sign in with Google again')
-      : badRequest(`Authorization code refused (${body.error ?? response.status}): check code and redirect_uri`);
+      : badRequest(`Authorization code refused (${OAUTH_ERRORS.has(body.error ?? '') ? body.error : `HTTP ${response.status}`}): check code and redirect_uri`);
   }
   if (!response.ok || !body.id_token || !body.access_token) throw unavailable(`HTTP ${response.status}`);
   try {

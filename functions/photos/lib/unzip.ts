@@ -68,6 +68,7 @@ export async function unpackArchive(deps: PhotosDeps, owner: string, zip: yauzl.
           landed.push({ index, entry: planned.name, filename: stored.filename, size: stored.size, content_type: stored.content_type });
         } catch (error) {
           if (!(error instanceof UndecodableImageError)) throw error;
+          logger.info('archive entry is not an image, skipped', { owner, entry: planned.name, reason: error.message, detail: error.detail });
           skipped.push({ entry: planned.name, reason: error.message });
         } finally {
           done++;

@@ -76,6 +76,7 @@ describe('POST /photos/upload_single_photo', () => {
     ['a name with control characters', { body: fixturePhoto('coffee.png'), query: { filename: 'a\u0000b.png' } }, 400, /control/],
     ['a name of 1,000 characters', { body: fixturePhoto('coffee.png'), query: { filename: `${'a'.repeat(996)}.png` } }, 400, /filename/],
     ['a multipart form without `file`', { body: '--b\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r\n--b--\r\n', headers: { 'content-type': 'multipart/form-data; boundary=b' } }, 400, /field named `file`/],
+    ['a malformed multipart form, in our words (not Middy\'s or busboy\'s)', { body: '--b\r\nContent-Disposition: form-data; name="file"; filename="x.jpg"\r\n\r\nunterminated', headers: { 'content-type': 'multipart/form-data; boundary=b' } }, 415, /^The body is not valid multipart\/form-data: send the file in a field named `file`$/],
   ])('refuses %s, storing nothing', async (_, options, status, message) => {
     const response = await call('upload_single_photo', options as never);
     expect([response.status, response.body.message]).toEqual([status, expect.stringMatching(message)]);
