@@ -1,6 +1,6 @@
-import type { TokenVerifier } from '@darkroom/jwt';
+import type { RevocationStore, TokenVerifier } from '@darkroom/jwt';
 import { DomainError, badRequest, logger } from '@darkroom/runtime';
-import { sessionTokens, type SessionTokens } from './sessions';
+import { admitSession, sessionTokens, type SessionTokens } from './sessions';
 
 /**
  * The error codes of an OAuth 2.0 token endpoint (RFC 6749 section 5.2): the only part of its answer a
@@ -16,6 +16,8 @@ export interface GoogleDeps {
   clientId: string;
   /** Checks the ID token the endpoint returns (issuer, client, signature), as every Darkroom endpoint will. */
   verifier: TokenVerifier;
+  /** Where a login right after a logout is admitted (see `admitSession`). */
+  revocations: RevocationStore;
   /** Milliseconds to wait for the token endpoint; default 5,000. */
   timeoutMs?: number;
 }
@@ -76,5 +78,5 @@ export async function exchangeGoogleCode(deps: GoogleDeps, input: { code: string
   } catch (error) {
     throw unavailable('ID token does not verify', error);
   }
-  return sessionTokens({ IdToken: body.id_token, AccessToken: body.access_token, RefreshToken: body.refresh_token, ExpiresIn: body.expires_in });
+  return admitSession(deps.revocations, sessionTokens({ IdToken: body.id_token, AccessToken: body.access_token, RefreshToken: body.refresh_token, ExpiresIn: body.expires_in }));
 }

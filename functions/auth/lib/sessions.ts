@@ -1,7 +1,7 @@
 import {
   AdminUserGlobalSignOutCommand, GlobalSignOutCommand, InitiateAuthCommand, RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { isRevoked, sessionIdOf, type Caller } from '@darkroom/jwt';
+import { isRevoked, sessionIdOf, type Caller, type RevocationStore } from '@darkroom/jwt';
 import { DomainError } from '@darkroom/runtime';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import { resolveUsername, type AccountsDeps } from './accounts';
@@ -65,7 +65,18 @@ export async function logIn(deps: AccountsDeps, input: { username: string; passw
     isWrongSecret,
   ));
   if (!AuthenticationResult) throw new DomainError(409, `Login needs a further step (${ChallengeName ?? 'challenge'}), which this API does not support`);
-  return sessionTokens(AuthenticationResult);
+  return admitSession(deps.revocations, sessionTokens(AuthenticationResult));
+}
+
+/**
+ * Admits the session a login has just begun past a logout of the same second (see
+ * `RevocationStore.admit`), so a user who logs in again right after logging out is not refused.
+ * @returns `tokens`, unchanged
+ */
+export async function admitSession(revocations: RevocationStore, tokens: SessionTokens): Promise<SessionTokens> {
+  const { payload } = decomposeUnverifiedJwt(tokens.id_token);
+  await revocations.admit(tokens.identity_id, { authTime: Number(payload.auth_time ?? payload.iat), sessionId: sessionIdOf(payload) });
+  return tokens;
 }
 
 const refused = (message: string) => new DomainError(401, message);
@@ -73,8 +84,8 @@ const refused = (message: string) => new DomainError(401, message);
 /**
  * Trades a refresh token for new ID and access tokens (REFRESH_TOKEN_AUTH). The refresh token must be
  * `username`'s (the new ID token's `cognito:username` or `email`), and its session must not be one the
- * user's last logout ended (`auth_time` and `origin_jti` against the revocation record, see `isRevoked`),
- * whatever Cognito says.
+ * user's last logout ended (`auth_time`, and `origin_jti` in the logout's second, against the revocation
+ * record; see `isRevoked`), whatever Cognito says.
  * @throws 401 for an invalid, expired or revoked refresh token, one of another user, or one of a
  *   session ended by a logout
  */
@@ -104,15 +115,15 @@ const ignoreAlreadyOut = (error: unknown) => {
 
 /**
  * Ends every session of the caller, at once: writes the revocation record the JWT layer checks (every
- * Darkroom endpoint then refuses the ID and access tokens of the calling session and of every session
- * begun in an earlier second, and the refresh endpoint their refresh tokens; a login right after the
- * logout, even within the same second, is a new session and works), revokes `refresh_token` if given (RevokeToken), and signs the user out of Cognito
+ * Darkroom endpoint then refuses the ID and access tokens of every session begun before the logout, and
+ * the refresh endpoint their refresh tokens; a login right after the logout, even within the same
+ * second, is a new session and works: see {@link admitSession}), revokes `refresh_token` if given (RevokeToken), and signs the user out of Cognito
  * (GlobalSignOut with an access token; AdminUserGlobalSignOut when the caller presented an ID token).
  * @returns the username and the logout time (ISO 8601)
  */
 export async function logOut(deps: AccountsDeps, caller: Caller, input: { refresh_token?: string } = {}) {
   const at = Math.floor(Date.now() / 1000);
-  await deps.revocations.revoke(caller.sub, { at, session: caller.sessionId });
+  await deps.revocations.revoke(caller.sub, { at });
   await withCognitoErrors(async () => {
     if (input.refresh_token) {
       await deps.cognito.send(new RevokeTokenCommand({ ClientId: deps.clientId, Token: input.refresh_token })).catch(ignoreAlreadyOut);

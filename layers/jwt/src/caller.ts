@@ -21,7 +21,8 @@ export interface Caller {
   /**
    * The session the token belongs to: Cognito's `origin_jti` (the same in every ID and access token
    * issued from one refresh token, refreshed ones included), else `event_id` (the authentication event);
-   * undefined when the token carries neither. A logout revokes this session (see `isRevoked`).
+   * undefined when the token carries neither. A login in the very second of a logout is admitted by it
+   * (see `isRevoked`).
    */
   sessionId?: string;
   /** The raw token, for calls that need it (GlobalSignOut takes the access token). */

@@ -40,8 +40,7 @@ const unauthorized = (message: string) =>
 
 /**
  * Middy middleware that authenticates the request: verifies the Cognito token, refuses tokens of a session
- * the user's last logout ended ({@link isRevoked}: begun before it, or the logged-out session itself), and
- * sets `context.caller`.
+ * the user's last logout ended ({@link isRevoked}: begun before it), and sets `context.caller`.
  *
  * @throws 401 (http-errors, exposed) for a missing, malformed, expired, wrongly signed, wrong-issuer,
  *   wrong-client or revoked token. The reason is generic on purpose, and logged by the caller's logger.

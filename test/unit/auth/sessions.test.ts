@@ -205,31 +205,59 @@ describe('POST /auth/logout', () => {
     expect((await call(logout, { token: idToken })).status).toBe(401);
   });
 
-  it('lets a login within the same second as the logout work, while every token of the logged-out session stays refused', async () => {
+  it('lets a login within the same second as the logout work, while every session begun before it stays refused', async () => {
     const second = now();
     const clock = jest.spyOn(Date, 'now').mockReturnValue(second * 1000 + 500);
+    // The auth table's revocation record, with the store's conditional writes applied (limits still pass).
+    dynamoMock.on(PutCommand).callsFake(async ({ Item, ConditionExpression, ExpressionAttributeValues }) => {
+      const current = table.get(`${String(Item.pk)}|${String(Item.sk)}`);
+      if (ConditionExpression && current && !(Number(current.revoked_before) < ExpressionAttributeValues[':at'])) {
+        throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      }
+      table.set(`${String(Item.pk)}|${String(Item.sk)}`, Item);
+      return {};
+    });
+    dynamoMock.on(UpdateCommand).callsFake(async ({ Key, UpdateExpression, ConditionExpression, ExpressionAttributeValues }) => {
+      if (Key.sk !== 'REVOKED') return { Attributes: { count: 1 } };
+      const current = table.get(`${String(Key.pk)}|REVOKED`);
+      if (!current || (ConditionExpression && current.revoked_before !== ExpressionAttributeValues[':authTime'])) {
+        throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      }
+      current.admitted = UpdateExpression.includes('list_append') ? [...(current.admitted as string[]), ...ExpressionAttributeValues[':session']] : [];
+      return {};
+    });
     try {
       cognitoMock.on(GlobalSignOutCommand).resolves({});
       const session = (jti: string, extra: Record<string, unknown> = {}) => ({
-        id: issuer.idToken('sub-ada', { ...adaClaims, iat: second, auth_time: second, origin_jti: jti, event_id: `event-${jti}`, ...extra }),
-        access: issuer.accessToken('sub-ada', { username: 'ada', iat: second, auth_time: second, origin_jti: jti, event_id: `event-${jti}`, ...extra }),
+        IdToken: issuer.idToken('sub-ada', { ...adaClaims, iat: second, auth_time: second, origin_jti: jti, event_id: `event-${jti}`, ...extra }),
+        AccessToken: issuer.accessToken('sub-ada', { username: 'ada', iat: second, auth_time: second, origin_jti: jti, event_id: `event-${jti}`, ...extra }),
+        ExpiresIn: 3600,
       });
       const old = session('jti-old');
-      expect((await call(logout, { token: old.access })).status).toBe(200);
-      expect(table.get('USER#sub-ada|REVOKED')).toMatchObject({ revoked_before: second, sessions: ['jti-old'] });
+      const otherDevice = session('jti-other');
+      expect((await call(logout, { token: old.AccessToken })).status).toBe(200);
+      expect(table.get('USER#sub-ada|REVOKED')).toMatchObject({ revoked_before: second, admitted: [] });
 
-      const again = session('jti-new');
-      for (const token of [again.id, again.access]) expect((await call(template, { method: 'GET', token })).status).toBe(200);
+      // The user logs in again, in the same second: the login admits its session.
+      cognitoMock.on(InitiateAuthCommand, { AuthFlow: 'USER_PASSWORD_AUTH' }).resolves({ AuthenticationResult: { ...session('jti-new'), RefreshToken: 'refresh-new' } });
+      const again = (await call(login, { body: { username: 'ada', password: 'Lovelace1815' } })).body.data;
+      expect(table.get('USER#sub-ada|REVOKED')).toMatchObject({ admitted: ['jti-new'] });
+      for (const token of [again.id_token, again.token]) expect((await call(template, { method: 'GET', token })).status).toBe(200);
+
       const refreshedOld = session('jti-old', { iat: second + 1 });
       const noSession = issuer.idToken('sub-ada', { ...adaClaims, iat: second, auth_time: second });
-      for (const token of [old.id, old.access, refreshedOld.id, refreshedOld.access, noSession]) {
+      for (const token of [old.IdToken, old.AccessToken, refreshedOld.IdToken, refreshedOld.AccessToken, otherDevice.IdToken, noSession]) {
         expect(await call(template, { method: 'GET', token })).toMatchObject({ status: 401, body: { message: 'Token has been revoked: log in again' } });
       }
 
-      cognitoMock.on(InitiateAuthCommand, { AuthParameters: { REFRESH_TOKEN: 'refresh-old' } }).resolves({ AuthenticationResult: { IdToken: refreshedOld.id, AccessToken: refreshedOld.access, ExpiresIn: 3600 } });
-      cognitoMock.on(InitiateAuthCommand, { AuthParameters: { REFRESH_TOKEN: 'refresh-new' } }).resolves({ AuthenticationResult: { IdToken: again.id, AccessToken: again.access, ExpiresIn: 3600 } });
+      cognitoMock.on(InitiateAuthCommand, { AuthParameters: { REFRESH_TOKEN: 'refresh-old' } }).resolves({ AuthenticationResult: refreshedOld });
+      cognitoMock.on(InitiateAuthCommand, { AuthParameters: { REFRESH_TOKEN: 'refresh-new' } }).resolves({ AuthenticationResult: session('jti-new', { iat: second + 1 }) });
       expect(await call(refresh, { body: { username: 'ada', refresh_token: 'refresh-old' } })).toMatchObject({ status: 401, body: { message: 'Session has been logged out: log in again' } });
       expect((await call(refresh, { body: { username: 'ada', refresh_token: 'refresh-new' } })).status).toBe(200);
+
+      // Logging out again within that second ends the admitted session too.
+      expect((await call(logout, { token: again.token })).status).toBe(200);
+      expect((await call(template, { method: 'GET', token: again.id_token })).status).toBe(401);
     } finally {
       clock.mockRestore();
     }
