@@ -2,7 +2,7 @@ import type { RouteContract, RouteSchema } from '@darkroom/runtime';
 import { id } from '../lib/schemas';
 
 /** A unix timestamp (single events) or a clock time "H:MM" (recurring); checked by the domain. */
-const time = { type: ['string', 'integer'], minLength: 1, maxLength: 12, minimum: 0 } as const;
+const time = { anyOf: [{ type: 'string', minLength: 1, maxLength: 12 }, { type: 'integer', minimum: 0 }] } as const;
 
 /** POST /event: seed 004's body. */
 export const schema = {

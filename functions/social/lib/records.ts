@@ -195,10 +195,15 @@ export class DynamoSocialRepository implements SocialRepository {
   getRequest(to: string, from: string) { return this.get<FriendRequest>(keys.request(to, from)); }
 
   async putRequest(request: FriendRequest) {
-    await this.doc.send(new PutCommand({
-      TableName: this.table, Item: { ...keys.request(request.to, request.from), ...request },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    })).catch((error: unknown) => { if (!isConditionFailure(error)) throw error; });
+    try {
+      await this.doc.send(new PutCommand({
+        TableName: this.table, Item: { ...keys.request(request.to, request.from), ...request },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+    } catch (error) {
+      // Already pending: keep the first request's time.
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async listRequests(to: string) {

@@ -15,7 +15,7 @@ export const pathIds = <const N extends string>(...names: N[]) => ({
 }) as const;
 
 /** Seed 004 sends coordinates as string floats; numbers are accepted too. Ranges are checked by the domain. */
-const degrees = { type: ['string', 'number'], maxLength: 32 } as const;
+const degrees = { anyOf: [{ type: 'string', minLength: 1, maxLength: 32 }, { type: 'number' }] } as const;
 export const coordinatesBody = {
   type: 'object',
   properties: { latitude: degrees, longitude: degrees },
@@ -59,13 +59,15 @@ export const eventViewBody = {
     chat_url: { type: 'string' }, weight: { type: 'integer', minimum: 1, maximum: 5 },
     single_event: { type: 'boolean' }, time_zone: { type: 'string' }, google: { type: 'boolean' },
     recurrence: {
-      type: ['object', 'null'],
-      properties: {
-        start_time: { type: 'string' }, end_time: { type: 'string' },
-        repeat_days: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 6 } },
-        repeat_from: { type: 'integer' }, repeat_until: { type: ['integer', 'null'] },
-      },
-      required: ['start_time', 'end_time', 'repeat_days', 'repeat_from', 'repeat_until'],
+      anyOf: [{
+        type: 'object',
+        properties: {
+          start_time: { type: 'string' }, end_time: { type: 'string' },
+          repeat_days: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 6 } },
+          repeat_from: { type: 'integer' }, repeat_until: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+        },
+        required: ['start_time', 'end_time', 'repeat_days', 'repeat_from', 'repeat_until'],
+      }, { type: 'null' }],
     },
     location: { anyOf: [locationView, { type: 'null' }] },
   },
