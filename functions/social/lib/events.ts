@@ -99,19 +99,19 @@ export function buildEvent(
     ...base, start_time: input.start_time, end_time: input.end_time, repeat_days: [...new Set(input.repeat_days)].sort(),
     repeat_from: repeatFrom, ...(input.repeat_until === undefined ? {} : { repeat_until: input.repeat_until }),
   };
-  compile(record);
+  compile(record, true);
   return record;
 }
 
 const compiled = new WeakMap<EventRecord, CompiledRecurrence>();
-/** The event's recurrence compiled once per record object. */
-function compile(event: EventRecord): CompiledRecurrence {
+/** The event's recurrence compiled once per record object (`validate` when the event is being created). */
+function compile(event: EventRecord, validate = false): CompiledRecurrence {
   let rule = compiled.get(event);
   if (!rule) {
     rule = compileRecurrence({
       start_time: event.start_time!, end_time: event.end_time!, repeat_days: event.repeat_days!,
       repeat_from: event.repeat_from!, repeat_until: event.repeat_until, time_zone: event.time_zone,
-    });
+    }, validate);
     compiled.set(event, rule);
   }
   return rule;

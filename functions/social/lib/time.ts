@@ -37,8 +37,13 @@ export function parseClock(value: string, field: string): number {
   return Number(match[1]) * 60 + Number(match[2]);
 }
 
-/** True when `zone` is an IANA time zone name the runtime knows (luxon / Intl). */
-export const isTimeZone = (zone: string): boolean => IANAZone.isValidZone(zone);
+const knownZones = new Map<string, boolean>();
+/** True when `zone` is an IANA time zone name the runtime knows (luxon / Intl); answers are cached (each check builds an Intl formatter). */
+export function isTimeZone(zone: string): boolean {
+  let known = knownZones.get(zone);
+  if (known === undefined) knownZones.set(zone, known = IANAZone.isValidZone(zone));
+  return known;
+}
 
 /**
  * Reads a point in time given as epoch seconds (a number or a string of digits) or an ISO 8601 date-time
@@ -53,18 +58,47 @@ export function parseInstant(value: string | number, field: string): number {
   return parsed.toMillis();
 }
 
-/** A wall-clock date-time as rrule's "floating" Date: its UTC fields are the local fields. */
-const floating = (local: DateTime): Date => new Date(Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute));
+/**
+ * UTC offsets of a zone (minutes), from luxon's IANAZone, cached per UTC day: when the offsets at a
+ * day's two ends agree, the whole day has that offset (no zone changes its offset twice within one
+ * day); on the days they differ, every instant asks luxon. Expanding a 90-day calendar then costs a few
+ * hundred Intl look-ups instead of several per occurrence.
+ */
+const dayOffsets = new Map<string, Map<number, number | null>>();
+function offsetAt(zone: IANAZone, at: number): number {
+  let days = dayOffsets.get(zone.name);
+  if (!days) dayOffsets.set(zone.name, days = new Map());
+  const day = Math.floor(at / DAY_MS);
+  let offset = days.get(day);
+  if (offset === undefined) {
+    const start = zone.offset(day * DAY_MS);
+    offset = start === zone.offset((day + 1) * DAY_MS) ? start : null;
+    days.set(day, offset);
+  }
+  return offset ?? zone.offset(at);
+}
 
-/** The instant a floating date names in `zone` (luxon resolves DST gaps forward, overlaps to the earlier offset). */
-const fromFloating = (date: Date, zone: string): number => DateTime.fromObject({
-  year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(),
-}, { zone }).toMillis();
+/**
+ * The instant (epoch ms) a wall-clock time names in `zone`, given as the epoch ms of the same fields in
+ * UTC (rrule's floating dates), resolved as RFC 5545 §3.3.5 says: a time that occurs twice (the
+ * fall-back hour) is its first occurrence; a time that does not exist (the spring-forward gap) is read
+ * with the offset before the gap, i.e. moved forward by the gap (as luxon's `DateTime.fromObject` does).
+ * Offsets come from luxon; only one offset change is assumed within a day of the time.
+ */
+export function wallClockInstant(zone: IANAZone, local: number): number {
+  const before = offsetAt(zone, local - DAY_MS);
+  const after = offsetAt(zone, local + DAY_MS);
+  const earlier = local - Math.max(before, after) * 60_000;
+  const later = local - Math.min(before, after) * 60_000;
+  if (offsetAt(zone, earlier) * 60_000 === local - earlier) return earlier;
+  if (offsetAt(zone, later) * 60_000 === local - later) return later;
+  return local - before * 60_000;
+}
 
 /** A recurrence compiled once: the rrule over floating local times, and the clock times. */
 export interface CompiledRecurrence {
   rule: RRule;
-  zone: string;
+  zone: IANAZone;
   /** Minutes after midnight. */
   startMinute: number;
   /** Minutes from the start's midnight to the end (past 1,440 when it crosses midnight). */
@@ -74,10 +108,12 @@ export interface CompiledRecurrence {
 /**
  * Compiles a recurrence into an rrule (RFC 5545 FREQ=WEEKLY;BYDAY=...;UNTIL=...) over floating local
  * times, so occurrences keep their wall-clock time across DST changes in `time_zone`.
- * @throws DomainError 400 for a bad clock time, weekday or zone, an end equal to the start, or a
- *   `repeat_until` before the first occurrence
+ * @param validate - also check that the recurrence has an occurrence (when an event is created; stored
+ *   events skip the walk from the first occurrence)
+ * @throws DomainError 400 for a bad clock time, weekday or zone, an end equal to the start, or (with
+ *   `validate`) a `repeat_until` before the first occurrence
  */
-export function compileRecurrence(recurrence: Recurrence): CompiledRecurrence {
+export function compileRecurrence(recurrence: Recurrence, validate = true): CompiledRecurrence {
   const zone = recurrence.time_zone;
   if (!isTimeZone(zone)) throw new DomainError(400, `time_zone must be an IANA time zone name, got ${JSON.stringify(zone)}`);
   const startMinute = parseClock(recurrence.start_time, 'start_time');
@@ -88,18 +124,20 @@ export function compileRecurrence(recurrence: Recurrence): CompiledRecurrence {
   if (!days.length || days.some((d) => !Number.isInteger(d) || d < 0 || d > 6)) {
     throw new DomainError(400, 'repeat_days must list weekdays from 0 (Sunday) to 6 (Saturday)');
   }
-  const first = DateTime.fromSeconds(recurrence.repeat_from, { zone }).startOf('day').plus({ minutes: startMinute });
-  const until = recurrence.repeat_until === undefined ? undefined : DateTime.fromSeconds(recurrence.repeat_until, { zone });
+  const ianaZone = IANAZone.create(zone);
+  // rrule works on floating times: the local fields of an instant, as the epoch ms of those fields in UTC.
+  const toFloating = (seconds: number) => seconds * 1000 + offsetAt(ianaZone, seconds * 1000) * 60_000;
+  const first = new Date(Math.floor(toFloating(recurrence.repeat_from) / DAY_MS) * DAY_MS + startMinute * 60_000);
   const rule = new RRule({
     freq: RRule.WEEKLY,
     byweekday: [...new Set(days)].map((d) => WEEKDAYS[d]!),
-    dtstart: floating(first),
-    until: until ? floating(until) : null,
+    dtstart: first,
+    until: recurrence.repeat_until === undefined ? null : new Date(toFloating(recurrence.repeat_until)),
   });
-  if (!rule.after(floating(first), true)) {
+  if (validate && !rule.after(first, true)) {
     throw new DomainError(400, 'repeat_until is before the first occurrence: the event would never happen');
   }
-  return { rule, zone, startMinute, endMinute };
+  return { rule, zone: ianaZone, startMinute, endMinute };
 }
 
 /**
@@ -115,8 +153,8 @@ export function expandRecurrence(compiled: CompiledRecurrence, from: number, to:
   const before = new Date(to + 14 * 3_600_000);
   const result: Occurrence[] = [];
   for (const date of rule.between(after, before, true)) {
-    const start = fromFloating(date, zone);
-    const end = fromFloating(new Date(date.getTime() + (endMinute - startMinute) * 60_000), zone);
+    const start = wallClockInstant(zone, date.getTime());
+    const end = wallClockInstant(zone, date.getTime() + (endMinute - startMinute) * 60_000);
     if (start < to && end > from) result.push({ start, end });
   }
   return result;

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { buildEvent, busyIntervals, eventView, type EventInput, type EventRecord } from '../../../functions/social/lib/events';
 import { freeSlots } from '../../../functions/social/lib/slots';
-import { compileRecurrence, expandRecurrence, parseClock, parseInstant, type Recurrence } from '../../../functions/social/lib/time';
+import { IANAZone } from 'luxon';
+import { compileRecurrence, expandRecurrence, parseClock, parseInstant, wallClockInstant, type Recurrence } from '../../../functions/social/lib/time';
 
 const at = (iso: string, zone: string) => DateTime.fromISO(iso, { zone });
 const seconds = (iso: string, zone: string) => Math.floor(at(iso, zone).toSeconds());
@@ -73,6 +74,42 @@ describe.each([
       if (slot.end !== range.to) expect(DateTime.fromMillis(slot.end, { zone }).toFormat('HH:mm')).toBe('09:00');
     }
     expect(slots.length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('wall-clock times to instants (RFC 5545 §3.3.5, luxon offsets)', () => {
+  it.each([
+    ['America/Vancouver', ['2026-03-08', '2026-11-01']],
+    ['Europe/Berlin', ['2026-03-29', '2026-10-25']],
+    ['Australia/Lord_Howe', ['2026-04-05', '2026-10-04']],
+    ['America/Santiago', ['2026-04-05', '2026-09-06']],
+    ['Asia/Kolkata', ['2026-03-29']],
+  ])('resolves every minute of the DST days in %s as RFC 5545 says', (zone, days) => {
+    const iana = IANAZone.create(zone);
+    const fields = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm');
+    let gaps = 0;
+    let repeats = 0;
+    for (const day of days) {
+      const midnight = Date.parse(`${day}T00:00:00Z`) - 86_400_000;
+      for (let minute = 0; minute < 3 * 1440; minute += 1) {
+        const local = midnight + minute * 60_000;
+        const wanted = new Date(local).toISOString().slice(0, 16).replace('T', ' ');
+        const instant = wallClockInstant(iana, local);
+        const d = new Date(local);
+        const luxon = DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() }, { zone }).toMillis();
+        if (fields(instant) !== wanted) {
+          // In the gap: moved forward, as luxon does.
+          gaps++;
+          if (instant !== luxon) throw new Error(`${zone} ${wanted} (gap): ${instant} != ${luxon}`);
+        } else if ([30, 60].some((shift) => fields(instant - shift * 60_000) === wanted)) {
+          throw new Error(`${zone} ${wanted}: not the first occurrence`);
+        } else if (fields(instant + 30 * 60_000) === wanted || fields(instant + 60 * 60_000) === wanted) {
+          repeats++;
+        }
+      }
+    }
+    if (zone !== 'Asia/Kolkata') expect([gaps > 0, repeats > 0]).toEqual([true, true]);
+    else expect([gaps, repeats]).toEqual([0, 0]);
   });
 });
 
