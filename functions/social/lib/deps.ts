@@ -1,16 +1,9 @@
-import type { RevocationStore } from '@darkroom/jwt';
-import { authDependencies, dynamo, loadConfig } from '@darkroom/runtime';
+import { dynamo, loadConfig } from '@darkroom/runtime';
 import { DynamoSocialRepository, type SocialRepository } from './records';
 
 /** What the social routes need: the repository and a clock (epoch ms), replaceable in tests. */
 export interface SocialDeps {
   repo: SocialRepository;
-  now: () => number;
-}
-
-/** {@link SocialDeps} plus the JWT layer's revocation store, for `PUT /user/{id}/logout`. */
-export interface LogoutDeps {
-  revocations: RevocationStore;
   now: () => number;
 }
 
@@ -21,12 +14,4 @@ export interface LogoutDeps {
 export function socialDeps(): SocialDeps {
   const { socialTable } = loadConfig({ socialTable: 'SOCIAL_TABLE' });
   return { repo: new DynamoSocialRepository(dynamo(), socialTable), now: Date.now };
-}
-
-/**
- * The revocation store every authenticated function shares (layers/jwt, on the auth table).
- * @throws ConfigError when USER_POOL_ID, USER_POOL_CLIENT_ID or AUTH_TABLE is missing
- */
-export function logoutDeps(): LogoutDeps {
-  return { revocations: authDependencies().revocations, now: Date.now };
 }

@@ -1,9 +1,9 @@
 import { httpHandler } from '@darkroom/runtime';
-import { logoutDeps } from '../lib/deps';
+import { accountsDeps } from '../../auth/lib/index';
 import { logOut } from '../lib/sessions';
 import { schema } from './schema';
 
-const deps = logoutDeps();
+const deps = accountsDeps();
 
 /** PUT /user/{id}/logout -> `{response: "success"}`: every earlier token of the caller is refused from then on (401). */
 export const handler = httpHandler({ envelope: 'social', auth: 'required', schema })

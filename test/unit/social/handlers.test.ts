@@ -1,9 +1,12 @@
+import { AdminUserGlobalSignOutCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { httpEvent, lambdaContext } from '../../support/events';
 import { startTestIssuer, type TestIssuer } from '../../support/tokens';
 import { memoryTable } from './table';
 
 const table = memoryTable();
+const cognito = mockClient(CognitoIdentityProviderClient);
 let issuer: TestIssuer;
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
 const handlers: Record<string, Handler> = {};
@@ -20,7 +23,7 @@ beforeAll(async () => {
   for (const folder of FOLDERS) handlers[folder] = (await import(`../../../functions/social/${folder}/handler`)).handler as Handler;
 });
 afterAll(() => issuer.close());
-beforeEach(() => table.reset());
+beforeEach(() => { table.reset(); cognito.reset(); cognito.on(AdminUserGlobalSignOutCommand).resolves({}); });
 
 interface Call { as?: string; token?: string; method?: string; body?: unknown; path?: Record<string, string>; query?: Record<string, string> }
 async function call(folder: string, options: Call = {}) {
@@ -273,11 +276,14 @@ describe('PUT /user/{id}/logout', () => {
     expect((await call('logout', { token, method: 'PUT', path: { id: 'a' } })).body).toEqual({ response: 'success' });
     const put = table.mock.commandCalls(PutCommand).map((c) => c.args[0].input).find((input) => input.Item?.sk === 'REVOKED');
     expect(put).toMatchObject({ TableName: 'darkroom-auth', Item: { pk: 'USER#a', sk: 'REVOKED' } });
+    // ...and signs the user out of Cognito (refresh tokens), as /auth/logout does.
+    expect(cognito.commandCalls(AdminUserGlobalSignOutCommand).map((c) => c.args[0].input)).toEqual([{ UserPoolId: 'us-east-1_TestPool1', Username: 'user-a' }]);
     const after = await call('get_user', { token, path: { id: 'a' } });
     expect([after.status, after.body]).toEqual([401, { response: null, message: 'Token has been revoked: log in again' }]);
   });
 
   it('refuses another user\'s id', async () => {
     await refused('logout', { as: 'a', method: 'PUT', path: { id: 'b' } }, 403, /another user's sessions/);
+    expect(cognito.commandCalls(AdminUserGlobalSignOutCommand)).toHaveLength(0);
   });
 });
