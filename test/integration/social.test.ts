@@ -25,7 +25,6 @@ beforeAll(async () => {
 describe('the Jarvis walk', () => {
   let meetup: string;
   let work: string;
-  let dinnerStart: number;
   let dinnerEnd: number;
 
   it('creates profiles keyed by the Cognito sub (Bearer, or seed 004\'s jwt_token field), once', async () => {
@@ -83,7 +82,6 @@ describe('the Jarvis walk', () => {
     expect(dinner.status).toBe(201);
     meetup = dinner.body.response.id;
     const shape = (await api(`/event/${meetup}`, { token: ada.idToken })).body.response;
-    dinnerStart = shape.start_time * 1000;
     dinnerEnd = (shape.start_time + shape.duration) * 1000;
 
     const event = (await api(`/event/${work}`, { token: ada.idToken })).body.response;
