@@ -1,6 +1,8 @@
 import { AdminUserGlobalSignOutCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { RouteContract } from '@darkroom/runtime';
+import { createAjv } from '../../../layers/runtime/src/schema-compile';
 import { httpEvent, lambdaContext } from '../../support/events';
 import { startTestIssuer, type TestIssuer } from '../../support/tokens';
 import { memoryTable } from './table';
@@ -10,6 +12,8 @@ const cognito = mockClient(CognitoIdentityProviderClient);
 let issuer: TestIssuer;
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
 const handlers: Record<string, Handler> = {};
+const contracts: Record<string, RouteContract> = {};
+const ajv = createAjv({ useDefaults: false });
 const FOLDERS = [
   'create_user', 'get_user', 'get_schedule', 'set_user_location', 'friend_request', 'list_friend_requests', 'accept_friend_request',
   'decline_friend_request', 'list_friends', 'remove_friend', 'list_user_events', 'user_free_slots', 'logout', 'create_event', 'get_event',
@@ -20,7 +24,10 @@ beforeAll(async () => {
   issuer = await startTestIssuer();
   process.env.JWT_ISSUER = issuer.issuer;
   process.env.JWKS_URI = issuer.jwksUri;
-  for (const folder of FOLDERS) handlers[folder] = (await import(`../../../functions/social/${folder}/handler`)).handler as Handler;
+  for (const folder of FOLDERS) {
+    handlers[folder] = (await import(`../../../functions/social/${folder}/handler`)).handler as Handler;
+    contracts[folder] = (await import(`../../../functions/social/${folder}/schema`)).contract as RouteContract;
+  }
 });
 afterAll(() => issuer.close());
 beforeEach(() => { table.reset(); cognito.reset(); cognito.on(AdminUserGlobalSignOutCommand).resolves({}); });
@@ -30,7 +37,15 @@ async function call(folder: string, options: Call = {}) {
   const token = options.token ?? (options.as ? issuer.idToken(options.as) : undefined);
   const method = options.method ?? (['get_user', 'get_schedule', 'list_friend_requests', 'list_friends', 'list_user_events', 'user_free_slots', 'get_event', 'event_locations', 'event_free_slots', 'list_messages'].includes(folder) ? 'GET' : folder.startsWith('remove') ? 'DELETE' : 'POST');
   const response = await handlers[folder]!(httpEvent({ method, token, body: options.body, pathParameters: options.path, query: options.query }), lambdaContext());
-  return { status: response.statusCode, body: JSON.parse(response.body), headers: response.headers };
+  const body = JSON.parse(response.body);
+  if (response.statusCode < 300) {
+    // Every success is one the route's contract documents, with the body it documents.
+    const documented = (contracts[folder]!.responses as Record<number, { body?: object }>)[response.statusCode];
+    expect([folder, response.statusCode, Boolean(documented)]).toEqual([folder, response.statusCode, true]);
+    const validate = ajv.compile(documented!.body!);
+    if (!validate(body.response)) throw new Error(`${folder} ${response.statusCode} breaks its contract: ${ajv.errorsText(validate.errors)}`);
+  }
+  return { status: response.statusCode, body, headers: response.headers };
 }
 const profile = (sub: string, extra: Record<string, unknown> = {}) => call('create_user', { as: sub, body: { email: `${sub}@example.com`, username: `name-${sub}`, ...extra } });
 async function friends(a: string, b: string) {
