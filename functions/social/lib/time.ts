@@ -168,6 +168,12 @@ export function currentOccurrence(compiled: CompiledRecurrence, at: number): Occ
   // A weekly rule that has not ended has an occurrence within 8 days.
   const upcoming = expandRecurrence(compiled, at, at + 8 * DAY_MS).find((o) => o.end > at);
   if (upcoming) return upcoming;
+  // A recurrence that starts later: its first occurrence (floating dates are within 14 h of instants).
+  const next = compiled.rule.after(new Date(at - 14 * 3_600_000), true);
+  if (next) {
+    const first = expandRecurrence(compiled, next.getTime() - DAY_MS, next.getTime() + 2 * DAY_MS).find((o) => o.end > at);
+    if (first) return first;
+  }
   const last = compiled.rule.before(new Date(at + 14 * 3_600_000), true);
   if (!last) return undefined;
   return expandRecurrence(compiled, last.getTime() - DAY_MS, last.getTime() + DAY_MS).filter((o) => o.start <= at).at(-1);

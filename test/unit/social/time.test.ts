@@ -181,6 +181,8 @@ describe('event status (eventView)', () => {
     expect(pending).toMatchObject({ status: 'pending', start_time: seconds('2026-06-09T19:00', zone), duration: 7200 });
     expect(eventView(event, at('2026-06-09T20:00', zone).toMillis())).toMatchObject({ status: 'active', start_time: seconds('2026-06-09T19:00', zone) });
     expect(eventView(event, at('2026-07-10T12:00', zone).toMillis())).toMatchObject({ status: 'passed', start_time: seconds('2026-06-30T19:00', zone) });
+    const early = eventView(event, at('2026-05-01T12:00', zone).toMillis());
+    expect(early).toMatchObject({ status: 'pending', start_time: seconds('2026-06-02T19:00', zone), duration: 7200 });
     expect(pending.recurrence).toEqual({ start_time: '19:00', end_time: '21:00', repeat_days: [2], repeat_from: seconds('2026-06-01', zone), repeat_until: seconds('2026-06-30T23:59', zone) });
   });
 });
