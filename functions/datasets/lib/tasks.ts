@@ -152,6 +152,26 @@ export async function addTaskProgress(table: DatasetsTable, taskId: string, done
   }
 }
 
+/**
+ * Sets an active task's progress to `done` units (a worker that restarts its whole job starts from 0).
+ * @returns false when the task is no longer active
+ */
+export async function setTaskProgress(table: DatasetsTable, taskId: string, done: number): Promise<boolean> {
+  try {
+    await table.doc.send(new UpdateCommand({
+      TableName: table.tableName, Key: taskKey(taskId),
+      UpdateExpression: 'SET done = :done, updated_at = :now',
+      ConditionExpression: '#status IN (:pending, :running)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':done': done, ':now': new Date().toISOString(), ':pending': 'PENDING', ':running': 'RUNNING' },
+    }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
 /** @returns the task, or undefined when it is unknown or (with `owner`) another user's */
 export async function getTask(table: DatasetsTable, taskId: string, owner?: Owner): Promise<TaskRecord | undefined> {
   const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: taskKey(taskId), ConsistentRead: true }));
