@@ -6,7 +6,7 @@ import { removeData } from './data';
 import type { DatasetsDeps, QueueTarget } from './deps';
 import { DELETE_OBJECTS_BATCH } from './limits';
 import {
-  dataPartition, nameClaimKey, projectKey, projectPrefix, runningPartition, sampleClaimKey, TYPE_METHODS,
+  dataPartition, nameClaimKey, projectKey, projectPrefix, projectTasksPartition, runningPartition, sampleClaimKey, taskKey, TYPE_METHODS,
   type ProjectRecord, type TypeMethod,
 } from './model';
 import { findProject, markDeleting, projectNotFound, requireProject, type Owner } from './projects';
@@ -85,8 +85,8 @@ async function removeProjectItems(table: DatasetsTable, owner: Owner, project: P
 
 /**
  * Purges what a removed project held: every object under its prefix (ListObjectsV2 pages of 1,000,
- * DeleteObjects of 1,000), every data record of each group, its running markers and export records,
- * then its purge marker. Stops between batches when `deadline` (epoch ms) passes.
+ * DeleteObjects of 1,000), every data record of each group, its tasks, running markers and export
+ * records, then its purge marker. Stops between batches when `deadline` (epoch ms) passes.
  * @returns true when everything is gone, false when it stopped at the deadline (run it again)
  */
 export async function purgeProject(deps: DatasetsDeps, owner: string, projectId: string, deadline = Infinity): Promise<boolean> {
@@ -98,7 +98,9 @@ export async function purgeProject(deps: DatasetsDeps, owner: string, projectId:
     if (!keys.length) break;
     await deleteObjects(deps, keys);
   }
-  const partitions = [...TYPE_METHODS.map((type) => dataPartition(projectId, type)), runningPartition(projectId), `EXPORT#${projectId}`];
+  const partitions = [
+    ...TYPE_METHODS.map((type) => dataPartition(projectId, type)), runningPartition(projectId), `EXPORT#${projectId}`, projectTasksPartition(projectId),
+  ];
   for (const pk of partitions) {
     for (;;) {
       if (Date.now() > deadline) return false;
@@ -108,6 +110,8 @@ export async function purgeProject(deps: DatasetsDeps, owner: string, projectId:
       }));
       const keys = (page.Items ?? []) as ItemKey[];
       if (!keys.length) break;
+      // The task index names the project's task items: remove them before their index entries.
+      if (pk === projectTasksPartition(projectId)) await batchDelete(deps.table, keys.map((key) => taskKey(key.sk)));
       await batchDelete(deps.table, keys);
     }
   }
