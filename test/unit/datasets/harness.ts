@@ -33,6 +33,8 @@ export const tearDown = () => issuer?.close();
 /** Resets the mocks; the auth table answers "no revocation". */
 export function resetMocks(): void {
   dynamo.reset(); s3.reset(); sqs.reset();
+  // The latest matching definition wins: the specific ones a test adds override these.
+  dynamo.on(GetCommand).resolves({});
   dynamo.on(GetCommand, { TableName: 'darkroom-auth' }).resolves({});
 }
 

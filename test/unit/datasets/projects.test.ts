@@ -152,16 +152,16 @@ describe('POST /projects/delete', () => {
       .resolvesOnce({ Contents: keys.slice(2000).map((Key) => ({ Key })) })
       .resolves({ Contents: [] });
     s3.on(DeleteObjectsCommand).resolves({});
+    dynamo.on(QueryCommand, { ProjectionExpression: 'pk, sk' }).resolves({ Items: [] });
     dynamo.on(QueryCommand, { ProjectionExpression: 'pk, sk', ExpressionAttributeValues: { ':pk': `DATA#${PROJECT_ID}#ORIGINAL` } })
       .resolvesOnce({ Items: Array.from({ length: 30 }, (_, i) => ({ pk: `DATA#${PROJECT_ID}#ORIGINAL`, sk: `${i}.png` })) }).resolves({ Items: [] });
     dynamo.on(QueryCommand, { ProjectionExpression: 'pk, sk', ExpressionAttributeValues: { ':pk': `TASKS#${PROJECT_ID}` } })
       .resolvesOnce({ Items: [{ pk: `TASKS#${PROJECT_ID}`, sk: 'task1' }] }).resolves({ Items: [] });
-    dynamo.on(QueryCommand, { ProjectionExpression: 'pk, sk' }).resolves({ Items: [] });
     dynamo.on(BatchWriteCommand).resolves({});
     const response = await call(handlers.projects_delete!, { project_id: PROJECT_ID, project_name: 'birds' });
     expect(response).toEqual({ status: 200, body: { data: { purged: true }, error: false, success: true, message: null } });
     const [items] = transactions();
-    expect(items!.map((i) => Object.values(i)[0].Key ?? Object.values(i)[0].Item.pk)).toEqual([
+    expect(items!.map((i) => { const action = Object.values(i)[0] as { Key?: unknown; Item?: { pk: string } }; return action.Key ?? action.Item!.pk; })).toEqual([
       { pk: `USER#${SUB}`, sk: `PROJECT#${PROJECT_ID}` }, { pk: `USER#${SUB}`, sk: 'NAME#birds' }, `PURGE#${PROJECT_ID}`,
     ]);
     expect(s3.commandCalls(DeleteObjectsCommand).map((c) => c.args[0].input.Delete!.Objects!.length)).toEqual([1000, 1000, 500]);
