@@ -25,6 +25,8 @@ const call = (path: string, user: TestUser, body: Record<string, unknown> = {}, 
   api(path, options.header ? { token: user.idToken, body } : { body: { id_token: user.idToken, access_token: user.accessToken, ...body } });
 
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
+/** `size` bytes that S3 and the server take for a PNG (its 8-byte signature, then filler): enough for tests of counting. */
+const pngBytes = (size: number, fill = 0) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(size - 8, fill)]);
 
 /** 24 fixture photos and 6 sample images: 30 files of 8 KB to 8 MB. */
 function thirtyPhotos(): Array<{ filename: string; data: Buffer }> {
@@ -215,7 +217,7 @@ describe('datasets: listing', () => {
     const queue = [...names];
     await Promise.all(Array.from({ length: 16 }, async () => {
       for (let name = queue.shift(); name; name = queue.shift()) {
-        await s3.send(new PutObjectCommand({ Bucket: BUCKET(), Key: `${ada.sub}/${project.project_id}/${name}`, Body: Buffer.from(name), ContentType: 'image/png' }));
+        await s3.send(new PutObjectCommand({ Bucket: BUCKET(), Key: `${ada.sub}/${project.project_id}/${name}`, Body: pngBytes(20 + name.length), ContentType: 'image/png' }));
       }
     }));
     for (const batch of [names.slice(0, 1000), names.slice(1000)]) {
@@ -232,7 +234,7 @@ describe('datasets: listing', () => {
     }
     const defaultPage = await call('/projects/list_data', ada, { project_id: project.project_id, type_method: 'ORIGINAL' });
     expect(defaultPage.body.data.items).toHaveLength(100);
-    expect((await info(ada, project.name)).groups.ORIGINAL).toEqual({ count: 1100, size: names.reduce((s, n) => s + n.length, 0), data_number: null });
+    expect((await info(ada, project.name)).groups.ORIGINAL).toEqual({ count: 1100, size: names.reduce((s, n) => s + 20 + n.length, 0), data_number: null });
   }, 180_000);
 });
 
@@ -280,6 +282,13 @@ describe('datasets: refusals write nothing', () => {
       ls_object_info: [{ s3_key: own.s3_key, filename: 'astronaut.png', hash: 'h', size: 1 }, { s3_key: `${project.s3_prefix}/never.png`, filename: 'never.png', hash: 'h', size: 1 }],
     });
     expect([notUploaded.status, notUploaded.body.message]).toEqual([400, 'not uploaded yet: never.png']);
+    // A text file sent with the policy's image type is refused by its bytes.
+    const [fake] = (await call('/projects/upload_urls', ada, { project_id: project.project_id, ls_object_info: [{ filename: 'fake.png', size: 100 }] })).body.data.items;
+    expect(await presignedPost(fake.upload, Buffer.from('<html>this is not a png</html>'), 'fake.png')).toBe(204);
+    const notImage = await call('/projects/upload_update', ada, {
+      project_id: project.project_id, project_name: project.name, ls_object_info: [{ s3_key: fake.s3_key, filename: 'fake.png', hash: 'h', size: 1 }],
+    });
+    expect([notImage.status, notImage.body.message]).toEqual([415, 'not an image (by its bytes): fake.png']);
     expect(await groupsNow()).toEqual({ ORIGINAL: { count: 1, size: fixturePhoto('chelsea.png').length, data_number: null } });
   });
 
@@ -343,7 +352,7 @@ describe('datasets: concurrency', () => {
 
   it('keeps group counters equal to a full recount under concurrent registers, replacements and deletes', async () => {
     const project = await createProject(ada);
-    const small = (i: number, size: number) => ({ filename: `c${i}.png`, data: Buffer.alloc(size, i) });
+    const small = (i: number, size: number) => ({ filename: `c${i}.png`, data: pngBytes(size, i) });
     await uploadAndRegister(ada, project, Array.from({ length: 20 }, (_, i) => small(i, 100 + i)));
     const s3 = clients().s3;
     // Replace c0..c9 with objects of other sizes, and add c20..c29.

@@ -1,5 +1,6 @@
 import { CopyObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { contentTypeOf, metrics, MetricUnit } from '@darkroom/runtime';
+import { imageContentTypeOf } from '@darkroom/media';
+import { metrics, MetricUnit } from '@darkroom/runtime';
 import { registerData } from './data';
 import type { DatasetsDeps } from './deps';
 import { S3_CONCURRENCY } from './limits';
@@ -20,7 +21,7 @@ async function listSamples(deps: DatasetsDeps & { samplesBucket: string }): Prom
   do {
     const page = await deps.s3.send(new ListObjectsV2Command({ Bucket: deps.samplesBucket, ContinuationToken: token }));
     for (const object of page.Contents ?? []) {
-      if (!object.Key || !contentTypeOf(object.Key)) continue;
+      if (!object.Key || !imageContentTypeOf(object.Key)) continue;
       samples.push({ key: object.Key, size: object.Size ?? 0, etag: (object.ETag ?? '').replace(/"/g, '') });
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -1,5 +1,6 @@
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { badRequest, contentTypeOf, forbidden, presignUpload, unsupportedMediaType } from '@darkroom/runtime';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { imageContentTypeOf, isImageContentType, sniffContentType } from '@darkroom/media';
+import { badRequest, forbidden, presignUpload, unsupportedMediaType } from '@darkroom/runtime';
 import { registerData, type RegisterResult } from './data';
 import type { DatasetsDeps } from './deps';
 import { MAX_DATA_BYTES, S3_CONCURRENCY, UPLOAD_URL_TTL } from './limits';
@@ -23,7 +24,7 @@ export async function createUploadUrls(deps: DatasetsDeps, owner: Owner, project
   const typed = files.map((file) => {
     if (names.has(file.filename)) throw badRequest(`${file.filename} is listed twice`);
     names.add(file.filename);
-    const byName = contentTypeOf(file.filename);
+    const byName = imageContentTypeOf(file.filename);
     if (!byName) throw unsupportedMediaType(`${file.filename} is not an accepted image (jpg, jpeg, png, webp, gif, avif, tif, tiff)`);
     if (file.content_type && file.content_type !== byName) throw unsupportedMediaType(`${file.filename}: content_type ${file.content_type} does not match its extension (${byName})`);
     return { ...file, content_type: byName };
@@ -37,6 +38,29 @@ export async function createUploadUrls(deps: DatasetsDeps, owner: Owner, project
     return { filename: file.filename, key, s3_key: `${deps.bucket}/${key}`, upload };
   });
   return { items };
+}
+
+/** At most ten names of a list, for a message. */
+const listed = (names: string[]) => `${names.slice(0, 10).join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}`;
+
+/**
+ * What S3 holds at `key`: its size (ContentLength of the whole object, from the Content-Range of a
+ * ranged GET of its first 16 bytes) and its media type sniffed from those bytes (never the client's
+ * claim). One request per object.
+ * @returns undefined when there is no such object
+ */
+async function probeObject(deps: DatasetsDeps, key: string): Promise<{ size: number; type: string | undefined } | undefined> {
+  try {
+    const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key, Range: 'bytes=0-15' }));
+    const head = Buffer.from(await object.Body!.transformToByteArray());
+    const total = /\/(\d+)$/.exec(object.ContentRange ?? '')?.[1];
+    return { size: total ? Number(total) : (object.ContentLength ?? head.length), type: sniffContentType(head) };
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if ((error as Error).name === 'NoSuchKey' || status === 404) return undefined;
+    if ((error as Error).name === 'InvalidRange' || status === 416) return { size: 0, type: undefined };
+    throw error;
+  }
 }
 
 /** One object of `/projects/upload_update`, as seed 003 sends it. */
@@ -54,8 +78,8 @@ export interface UploadedObject {
 /**
  * `/projects/upload_update`: registers uploaded objects into a group. Every `s3_key` must name exactly
  * the caller's key for that filename (`<bucket>/<identity_id>/<project_id>/[<TYPE>/]<filename>`, the
- * bucket part optional), else 403 and nothing is registered; every object must exist (HeadObject), else
- * 400 and nothing is registered. Sizes are S3's, not the client's.
+ * bucket part optional), else 403 and nothing is registered; every object must exist, else 400, and
+ * be an image by its first bytes, else 415, and nothing is registered. Sizes are S3's, not the client's.
  * @returns `{created, replaced}`
  * @throws 404 for a project that is not the caller's; 400 when `project_name` is not the project's
  */
@@ -73,18 +97,12 @@ export async function registerUploads(
     }
     return { ...object, key };
   });
-  const heads = await mapLimit(objects, S3_CONCURRENCY, async (object) => {
-    try {
-      const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: object.key }));
-      return head.ContentLength ?? 0;
-    } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if ((error as Error).name === 'NotFound' || status === 404) return undefined;
-      throw error;
-    }
-  });
-  const missing = objects.filter((_, i) => heads[i] === undefined).map((o) => o.filename);
-  if (missing.length) throw badRequest(`not uploaded yet: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
+  const probes = await mapLimit(objects, S3_CONCURRENCY, (object) => probeObject(deps, object.key));
+  const missing = objects.filter((_, i) => !probes[i]).map((o) => o.filename);
+  if (missing.length) throw badRequest(`not uploaded yet: ${listed(missing)}`);
+  const notImages = objects.filter((_, i) => !isImageContentType(probes[i]!.type)).map((o) => o.filename);
+  if (notImages.length) throw unsupportedMediaType(`not an image (by its bytes): ${listed(notImages)}`);
+  const heads = probes.map((probe) => probe!.size);
   return registerData(deps.table, { owner, projectId: project.project_id }, type, objects.map((object, i) => ({
     filename: object.filename, key: object.key, size: heads[i]!, hash: object.hash,
     is_ori: object.is_ori ?? type === 'ORIGINAL', gen_id: object.gen_id ?? '', classtype: null,

@@ -1,4 +1,6 @@
-import { DeleteObjectsCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { DeleteObjectsCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { sdkStreamMixin } from '@smithy/util-stream';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { BUCKET, call, cancelled, dataItem, dynamo, handlerOf, PROJECT_ID, projectItem, resetMocks, s3, setUp, SUB, TABLE, tearDown } from './harness';
 
@@ -18,6 +20,9 @@ beforeEach(() => {
 const key = (filename: string) => `${SUB}/${PROJECT_ID}/${filename}`;
 const transactions = () => dynamo.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
 const counterOf = (items: any[]) => items[items.length - 1].Update;
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+/** S3's answer to the ranged GET of an object's first 16 bytes: those bytes, and the whole size in Content-Range. */
+const stored = (size: number, head: Buffer = PNG) => async () => ({ Body: sdkStreamMixin(Readable.from([head])), ContentRange: `bytes 0-15/${size}`, ContentLength: 16 });
 
 describe('POST /projects/upload_urls', () => {
   it('gives a presigned POST per file whose policy fixes the project key and type and caps the declared size', async () => {
@@ -53,9 +58,9 @@ describe('POST /projects/upload_update', () => {
   const register = (objects: unknown[], extra: Record<string, unknown> = {}) =>
     call(handlers.projects_upload_update!, { project_id: PROJECT_ID, project_name: 'birds', ls_object_info: objects, ...extra });
 
-  it('stores S3\'s ContentLength, not the client\'s size, and ADDs count and size in the same transaction', async () => {
-    s3.on(HeadObjectCommand, { Key: key('a.png') }).resolves({ ContentLength: 4000 });
-    s3.on(HeadObjectCommand, { Key: key('b.png') }).resolves({ ContentLength: 6000 });
+  it('stores S3\'s size (Content-Range of a 16-byte ranged GET), not the client\'s, and ADDs count and size in the same transaction', async () => {
+    s3.on(GetObjectCommand, { Key: key('a.png') }).callsFake(stored(4000));
+    s3.on(GetObjectCommand, { Key: key('b.png') }).callsFake(stored(6000));
     dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
     dynamo.on(TransactWriteCommand).resolves({});
     const response = await register([object('a.png'), object('b.png', { s3_key: key('b.png') })]);
@@ -73,7 +78,7 @@ describe('POST /projects/upload_update', () => {
   });
 
   it('replaces a registered name, moving the size by the difference and guarding the version it read', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 150 });
+    s3.on(GetObjectCommand).callsFake(stored(150));
     dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [dataItem('a.png', { size: 100, version: 4 })] } });
     dynamo.on(TransactWriteCommand).resolves({});
     expect((await register([object('a.png', { size_old: 100 })])).body.data).toEqual({ created: 0, replaced: 1 });
@@ -83,7 +88,7 @@ describe('POST /projects/upload_update', () => {
   });
 
   it('re-reads and retries when a concurrent change cancels the transaction', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 150 });
+    s3.on(GetObjectCommand).callsFake(stored(150));
     dynamo.on(BatchGetCommand)
       .resolvesOnce({ Responses: { [TABLE]: [] } })
       .resolves({ Responses: { [TABLE]: [dataItem('a.png', { size: 120, version: 1 })] } });
@@ -96,7 +101,7 @@ describe('POST /projects/upload_update', () => {
   });
 
   it('answers 409 when the project is being deleted meanwhile', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 1 });
+    s3.on(GetObjectCommand).callsFake(stored(1));
     dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
     dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
     dynamo.on(GetCommand, { TableName: TABLE, Key: { pk: `USER#${SUB}`, sk: `PROJECT#${PROJECT_ID}` }, ConsistentRead: true })
@@ -114,15 +119,24 @@ describe('POST /projects/upload_update', () => {
   ])('refuses an s3_key in %s with 403, registering none of the batch', async (_, foreign) => {
     const response = await register([object('ok.png'), object('a.png', { s3_key: foreign })]);
     expect([response.status, response.body.success]).toEqual([403, false]);
-    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('refuses objects that were never uploaded with 400 and registers none', async () => {
-    s3.on(HeadObjectCommand, { Key: key('a.png') }).resolves({ ContentLength: 1 });
-    s3.on(HeadObjectCommand, { Key: key('b.png') }).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }));
+    s3.on(GetObjectCommand, { Key: key('a.png') }).callsFake(stored(1));
+    s3.on(GetObjectCommand, { Key: key('b.png') }).rejects(Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }));
     const response = await register([object('a.png'), object('b.png')]);
     expect([response.status, response.body.message]).toEqual([400, 'not uploaded yet: b.png']);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('refuses objects that are not images by their bytes with 415, registering none', async () => {
+    s3.on(GetObjectCommand, { Key: key('a.png') }).callsFake(stored(10));
+    s3.on(GetObjectCommand, { Key: key('b.png') }).callsFake(stored(10, Buffer.from('<html>not a png')));
+    const response = await register([object('a.png'), object('b.png')]);
+    expect([response.status, response.body.message]).toEqual([415, 'not an image (by its bytes): b.png']);
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Range)).toEqual(['bytes=0-15', 'bytes=0-15']);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
@@ -130,11 +144,11 @@ describe('POST /projects/upload_update', () => {
     expect((await register([object('a.png')], { project_name: 'gulls' })).status).toBe(400);
     expect((await register([object('a.png', { size: '10' })])).status).toBe(400);
     expect((await register([object('a.png', { is_ori: 'yes' })])).status).toBe(400);
-    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
 
   it('registers generated PREPROCESS/AUGMENT uploads under their group\'s prefix', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 7 });
+    s3.on(GetObjectCommand).callsFake(stored(7));
     dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
     dynamo.on(TransactWriteCommand).resolves({});
     const response = await register([object('a.png', { s3_key: `${BUCKET}/${SUB}/${PROJECT_ID}/AUGMENT/a.png`, gen_id: 'g1' })], { type_method: 'AUGMENT' });
