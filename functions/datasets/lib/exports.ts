@@ -8,7 +8,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { badRequest, logger, metrics, MetricUnit, notFound } from '@darkroom/runtime';
 import { ZipArchive } from 'archiver';
 import type { DatasetsDeps, QueueTarget } from './deps';
-import { DOWNLOAD_URL_TTL, EXPORT_PART_SIZE, EXPORT_PROGRESS_EVERY, EXPORT_QUEUE_SIZE } from './limits';
+import { DOWNLOAD_URL_TTL, EXPORT_PART_SIZE, EXPORT_PREFETCH, EXPORT_PROGRESS_EVERY, EXPORT_QUEUE_SIZE } from './limits';
 import { countAttribute, dataPartition, exportKey, projectPrefix, TYPE_METHODS, type DataRecord, type TaskRecord, type TypeMethod } from './model';
 import { requireProject, type Owner } from './projects';
 import type { DatasetsTable } from './table';
@@ -110,13 +110,18 @@ async function* groupRecords(table: DatasetsTable, projectId: string, type: Type
 /** What {@link writeZip} wrote. */
 export interface ZipResult { entries: number; skipped: string[]; bytes: number }
 
-/** One file to put in the zip: its entry name, and how to open its bytes (called when its turn comes). */
+/** One file to put in the zip: its entry name, and how to open its bytes (called shortly before its turn). */
 export interface ZipSource { name: string; open: () => Promise<Readable | undefined> }
+
+/** A source whose object is being opened ahead of its turn. */
+interface Opening { name: string; stream: Promise<Readable | undefined> }
 
 /**
  * Streams `sources` into one zip written to S3 with a multipart upload (archiver + lib-storage's
- * Upload). Entries are added one at a time: the next object is opened only when archiver has taken the
- * previous one, so memory stays at about `partSize x (queueSize + 1)` whatever the export's size.
+ * Upload). Entries go in one at a time; the next `prefetch` objects are opened (their GetObject sent)
+ * while the current one streams, which hides S3's per-request latency, and an opened response waits
+ * under backpressure until its turn, holding only what its socket buffers. Memory stays at about
+ * `partSize x (queueSize + 1)` plus `prefetch` socket buffers, whatever the export's size.
  * Entries are STORED (images are already compressed; deflating them costs CPU for ~1%); ZIP64 kicks in
  * by itself past 4 GiB or 65,535 entries.
  * @param onEntry - called after each entry (progress)
@@ -125,7 +130,7 @@ export interface ZipSource { name: string; open: () => Promise<Readable | undefi
 export async function writeZip(
   s3: S3Client, target: { bucket: string; key: string }, sources: AsyncIterable<ZipSource>,
   onEntry: (written: number) => Promise<void> = async () => undefined,
-  options: { partSize?: number; queueSize?: number } = {},
+  options: { partSize?: number; queueSize?: number; prefetch?: number } = {},
 ): Promise<ZipResult> {
   const archive = new ZipArchive({ store: true });
   const body = new PassThrough();
@@ -143,10 +148,27 @@ export async function writeZip(
   archive.on('warning', (warning) => logger.warn('archiver warning', { warning: String(warning) }));
   const skipped: string[] = [];
   let entries = 0;
+  const iterator = sources[Symbol.asyncIterator]();
+  const ahead: Opening[] = [];
+  let exhausted = false;
+  const fill = async (depth: number) => {
+    while (!exhausted && ahead.length < depth) {
+      const next = await iterator.next();
+      if (next.done) { exhausted = true; return; }
+      const stream = next.value.open();
+      stream.catch(() => undefined); // awaited in its turn; this only keeps an early failure from going unhandled
+      ahead.push({ name: next.value.name, stream });
+    }
+  };
+  // The entry being written plus `prefetch` opened ahead of it.
+  const depth = (options.prefetch ?? EXPORT_PREFETCH) + 1;
   try {
-    for await (const source of sources) {
+    for (;;) {
+      await fill(depth);
+      const source = ahead.shift();
+      if (!source) break;
       if (failure) throw failure;
-      const stream = await source.open();
+      const stream = await source.stream;
       if (!stream) { skipped.push(source.name); continue; }
       const taken = new Promise<void>((resolve, reject) => {
         const onEntryDone = () => { archive.off('error', onError); resolve(); };
@@ -162,6 +184,7 @@ export async function writeZip(
     await archive.finalize();
     await uploaded;
   } catch (error) {
+    for (const opening of ahead) void opening.stream.then((stream) => stream?.destroy(), () => undefined);
     archive.abort();
     body.destroy();
     await upload.abort().catch(() => undefined);
@@ -172,7 +195,7 @@ export async function writeZip(
 }
 
 /** Opens an object of the datasets bucket as a stream, or undefined when it no longer exists. */
-const openObject = (s3: S3Client, bucket: string, key: string) => async (): Promise<Readable | undefined> => {
+export const openObject = (s3: S3Client, bucket: string, key: string) => async (): Promise<Readable | undefined> => {
   try {
     const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return Body as Readable;
