@@ -1,6 +1,6 @@
 /**
  * Datasets export benchmark: throughput and peak RSS of the export worker's code path
- * (functions/datasets/lib/exports.ts `writeZip` with `openObject` sources: S3 GetObject streams, one
+ * (functions/datasets/lib/export-job.ts `writeZip` with `openObject` sources: S3 GetObject streams, one
  * entry at a time, into archiver (STORE), into a lib-storage multipart Upload of 16 MiB parts) against
  * the local S3 (s3rver behind the stack's front, in its own process), at two sizes: ~280 MB (252
  * images) and 4x that, ~1.1 GB (1,008 images). Next to it, in the same run, archiver writing the same
@@ -51,7 +51,7 @@ function sampleRss(): { stop: () => number } {
 
 /** Child: the export code path, S3 to S3. */
 async function runExportPath(endpoint: string, images: number): Promise<Result> {
-  const { openObject, writeZip } = await import('../../functions/datasets/lib/exports');
+  const { openObject, writeZip } = await import('../../functions/datasets/lib/export-job');
   const s3 = await s3Client(endpoint);
   let bytes = 0;
   async function* sources() {

@@ -8,7 +8,8 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateComma
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import yauzl from 'yauzl';
-import { entryName, writeZip, type ZipSource } from '../../../functions/datasets/lib/exports';
+import { writeZip, type ZipSource } from '../../../functions/datasets/lib/export-job';
+import { entryName } from '../../../functions/datasets/lib/exports';
 import { lambdaContext, sqsEvent } from '../../support/events';
 import { BUCKET, call, dataItem, dynamo, handlerOf, PROJECT_ID, projectItem, resetMocks, s3, setUp, sqs, SUB, TABLE, tearDown } from './harness';
 
