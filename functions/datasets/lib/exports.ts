@@ -1,0 +1,90 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { badRequest, metrics, MetricUnit, notFound } from '@darkroom/runtime';
+import type { DatasetsDeps, QueueTarget } from './deps';
+import { DOWNLOAD_URL_TTL } from './limits';
+import { countAttribute, exportKey, TYPE_METHODS, type DataRecord, type TaskRecord, type TypeMethod } from './model';
+import { requireProject, type Owner } from './projects';
+import { finishTask, getTask, isActive, startTask } from './tasks';
+
+/** What `down_type` asks for: one group, or ALL of them. */
+export type DownType = TypeMethod | 'ALL';
+
+/** The export queue's message. */
+export interface ExportMessage { task_id: string }
+
+/** The groups an export of `downType` covers. */
+export const groupsOfDownType = (downType: DownType): TypeMethod[] => (downType === 'ALL' ? [...TYPE_METHODS] : [downType]);
+
+/** Name of a zip entry: `<TYPE>/<classtype>/<filename>` once split, else `<TYPE>/<filename>`. */
+export const entryName = (item: Pick<DataRecord, 'type_method' | 'classtype' | 'filename'>): string =>
+  item.classtype ? `${item.type_method}/${item.classtype}/${item.filename}` : `${item.type_method}/${item.filename}`;
+
+/**
+ * `/projects/download_create` (= `/dataflow/create_compress_download_task`): starts an export of a
+ * group (or ALL) into one zip, worked by the export queue. An identical export of unchanged data (same
+ * project, down_type and data version) that is running or finished is reused: its task_id is returned.
+ * @returns `{task_id}`
+ * @throws 404 for a project that is not the caller's; 400 for an empty group or a project_name that is
+ *   not the project's; 409 while the project is being deleted
+ */
+export async function createExport(
+  deps: DatasetsDeps & { exportQueue: QueueTarget }, owner: Owner, input: { project_id: string; project_name: string; down_type: DownType },
+): Promise<{ task_id: string }> {
+  const project = await requireProject(deps.table, owner, input.project_id);
+  if (input.project_name !== project.project_name) throw badRequest(`project_name does not match project ${project.project_id}`);
+  const total = groupsOfDownType(input.down_type).reduce((sum, type) => sum + Number(project[countAttribute(type)] ?? 0), 0);
+  if (total === 0) throw badRequest(input.down_type === 'ALL' ? 'The project has no data to download' : `There is no ${input.down_type} data to download`);
+  const reuseKey = exportKey(project.project_id, input.down_type, project.data_version);
+  const { Item: previous } = await deps.table.doc.send(new GetCommand({ TableName: deps.table.tableName, Key: reuseKey, ConsistentRead: true }));
+  if (previous) {
+    const task = await getTask(deps.table, String(previous.task_id), owner);
+    if (task && (task.status === 'FINISH' || isActive(task.status))) {
+      metrics.addMetric('ExportsReused', MetricUnit.Count, 1);
+      return { task_id: task.task_id };
+    }
+  }
+  const task = await startTask(deps.table, {
+    kind: 'export', owner, project, total,
+    fields: { down_type: input.down_type, process_type: 'DOWNLOAD', data_version: project.data_version, s3_key: null },
+  });
+  await deps.table.doc.send(new PutCommand({ TableName: deps.table.tableName, Item: { ...reuseKey, task_id: task.task_id, expires_at: task.expires_at } }));
+  try {
+    const message: ExportMessage = { task_id: task.task_id };
+    await deps.exportQueue.sqs.send(new SendMessageCommand({ QueueUrl: deps.exportQueue.url, MessageBody: JSON.stringify(message) }));
+  } catch (error) {
+    await finishTask(deps.table, task, 'ERROR', { error: 'could not queue the export' });
+    throw error;
+  }
+  metrics.addMetric('ExportsStarted', MetricUnit.Count, 1);
+  return { task_id: task.task_id };
+}
+
+/** seed 003's RUNNING / FINISH / ERROR (PENDING counts as RUNNING). */
+const seedStatus = (task: TaskRecord) => (isActive(task.status) ? 'RUNNING' : task.status === 'FINISH' ? 'FINISH' : 'ERROR');
+
+/**
+ * `/projects/download_update` (= `/dataflow/get_compress_download_task`): an export's state; when it is
+ * finished, its key and a presigned GET valid one hour.
+ * @returns `{task_id, status, progress: {done, total}, s3_key, presign_url, size, down_type, process_type, project_id, project_name, created_time, updated_at, error}`
+ * @throws 404 for a task that is not the caller's export
+ */
+export async function describeExport(deps: DatasetsDeps, owner: Owner, taskId: string) {
+  const task = await getTask(deps.table, taskId, owner);
+  if (!task || task.kind !== 'export') throw notFound('Task not found');
+  const status = seedStatus(task);
+  const key = status === 'FINISH' ? String(task.s3_key) : null;
+  const url = key ? await getSignedUrl(deps.s3, new GetObjectCommand({
+    Bucket: deps.bucket, Key: key, ResponseContentDisposition: `attachment; filename="${key.split('/').pop()}"`,
+  }), { expiresIn: DOWNLOAD_URL_TTL }) : null;
+  return {
+    task_id: task.task_id, status, progress: { done: task.done, total: task.total },
+    s3_key: key, presign_url: url, size: status === 'FINISH' ? Number(task.size ?? 0) : null,
+    down_type: String(task.down_type), process_type: String(task.process_type ?? 'DOWNLOAD'),
+    project_id: task.project_id, project_name: task.project_name,
+    created_time: task.created_time, updated_at: task.updated_at,
+    error: status === 'ERROR' ? String(task.error ?? 'export failed') : null,
+  };
+}
