@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { objectCreatedEvent, reconcilePending, tablePendingCatalog } from '@darkroom/runtime';
 import { mockClient } from 'aws-sdk-client-mock';
-import { notificationKey } from '../../../functions/images/lib/pipeline';
+import { notificationKey } from '../../../functions/media/lib/pipeline';
 
 const s3 = mockClient(S3Client);
 const sqs = mockClient(SQSClient);
