@@ -35,11 +35,15 @@ export interface PollerOptions {
    * that kill the stack mid-batch set it low, so the batches in flight at the kill come back soon.
    */
   visibilityTimeoutSeconds?: number;
+  /** Start without receiving until `resume()` (a backlog can be built first, e.g. by the pipeline bench). */
+  paused?: boolean;
   log?: (line: string) => void;
 }
 
 /** The running pollers. */
 export interface Pollers {
+  /** Starts receiving, if started paused. */
+  resume(): void;
   /** Batches being processed right now, all functions together. */
   readonly inFlight: number;
   /**
@@ -89,8 +93,11 @@ export function settle(records: SQSRecord[], result: unknown, threw: boolean): {
 export function startPollers(options: PollerOptions): Pollers {
   let stopping = false;
   let inFlight = 0;
+  let resume = (): void => undefined;
+  const resumed = options.paused ? new Promise<void>((done) => { resume = done; }) : Promise.resolve();
   const log = options.log ?? (() => undefined);
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  const stopResumeWait: Array<() => void> = [];
   const loops = options.functions.flatMap((fn) => {
     if (fn.trigger.type !== 'sqs') return [];
     const trigger: SqsTrigger = fn.trigger;
@@ -99,6 +106,7 @@ export function startPollers(options: PollerOptions): Pollers {
     const poll = async (): Promise<void> => {
       // Not aborted on stop: a receive cut off after the emulator handed out messages would leave
       // them invisible for the whole visibility timeout. The long poll ends within waitSeconds.
+      await Promise.race([resumed, new Promise<void>((done) => { stopResumeWait.push(done); })]);
       while (!stopping) {
         let messages: Message[];
         try {
@@ -148,9 +156,11 @@ export function startPollers(options: PollerOptions): Pollers {
   });
   const all = Promise.allSettled(loops);
   return {
+    resume: () => resume(),
     get inFlight() { return inFlight; },
     async stop(timeoutMs = 30_000) {
       stopping = true;
+      for (const done of stopResumeWait) done();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([all, new Promise((r) => { timer = setTimeout(r, timeoutMs); })]);
       clearTimeout(timer);

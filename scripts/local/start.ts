@@ -10,7 +10,8 @@
  * functions run only on `POST /_local/schedule/<function-name>`), DARKROOM_POLLER_CONCURRENCY (SQS
  * batches in flight per worker; default the number of cores), DARKROOM_VISIBILITY_TIMEOUT (seconds a
  * received batch stays invisible; default each queue's own), DARKROOM_DRAIN_TIMEOUT (seconds a stop
- * waits for requests and batches in progress; default 30). A literal (non-reference) manifest variable
+ * waits for requests and batches in progress; default 30), DARKROOM_WORKERS_PAUSED=1 (SQS workers wait
+ * for `POST /_local/workers/resume`, so a backlog can be built first). A literal (non-reference) manifest variable
  * already set in this process's environment keeps that value (tests shorten RECONCILE_AFTER_SECONDS).
  *
  * SIGINT/SIGTERM stop in order: the API answers 503 to new requests and finishes the ones in progress,
@@ -89,6 +90,19 @@ async function main(): Promise<void> {
   Object.assign(process.env, environment);
 
   const schedules = startSchedules({ functions: manifest.functions, region: stack.region, timers: process.env.DARKROOM_SCHEDULES !== 'off', log });
+  const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
+  const seconds = (name: string) => process.env[name] === undefined ? undefined : Number(process.env[name]);
+  const pollers = startPollers({
+    sqs,
+    functions: manifest.functions,
+    queueUrl: (queue) => stack.resources[`queue:${queue}`]!,
+    region: stack.region,
+    retryDelaySeconds: seconds('DARKROOM_RETRY_DELAY'),
+    visibilityTimeoutSeconds: seconds('DARKROOM_VISIBILITY_TIMEOUT'),
+    concurrency: seconds('DARKROOM_POLLER_CONCURRENCY'),
+    paused: process.env.DARKROOM_WORKERS_PAUSED === '1',
+    log,
+  });
   const api = await startHttpApi({
     functions: manifest.functions,
     port: Number(process.env.PORT ?? 3000),
@@ -103,19 +117,9 @@ async function main(): Promise<void> {
         if (!run) return { status: 404, body: { message: `no scheduled function ${name}`, scheduled: schedules.rates } };
         return { status: run.error ? 502 : 200, body: run };
       },
+      async (request, url) => (request.method === 'POST' && url.pathname === '/_local/workers/resume')
+        ? (pollers.resume(), { status: 200, body: { resumed: true } }) : undefined,
     ],
-  });
-  const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
-  const seconds = (name: string) => process.env[name] === undefined ? undefined : Number(process.env[name]);
-  const pollers = startPollers({
-    sqs,
-    functions: manifest.functions,
-    queueUrl: (queue) => stack.resources[`queue:${queue}`]!,
-    region: stack.region,
-    retryDelaySeconds: seconds('DARKROOM_RETRY_DELAY'),
-    visibilityTimeoutSeconds: seconds('DARKROOM_VISIBILITY_TIMEOUT'),
-    concurrency: seconds('DARKROOM_POLLER_CONCURRENCY'),
-    log,
   });
 
   shutdown = async (signal) => {
