@@ -35,6 +35,49 @@ function record(key: string, size: number): S3EventRecord {
   };
 }
 
+/**
+ * The worker code path (processRecord) in this process, S3 and SQS mocked in memory as in
+ * {@link benchThumbnails}, over `photos` with `concurrency` records processed at once (what the
+ * local stack's pollers run: pollers x batch size).
+ * @returns images per second
+ * @throws Error when a photo does not come out as a ready thumbnail
+ */
+export async function codePathThroughput(photos: Array<{ name: string; data: Buffer }>, concurrency: number): Promise<number> {
+  const byKey = new Map(photos.map((p, i) => [`bench/images/${i}-${p.name}`, p.data]));
+  const s3 = mockClient(S3Client);
+  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => ({ Body: sdkStreamMixin(Readable.from([byKey.get(input.Key)!])) }));
+  s3.on(PutObjectCommand).resolves({});
+  const sqs = mockClient(SQSClient);
+  let ready = 0;
+  sqs.on(SendMessageCommand).callsFake((input: { MessageBody: string }) => {
+    const event = JSON.parse(input.MessageBody) as { type: string; rest: string; reason?: string };
+    if (event.type !== 'thumbnail.ready') throw new Error(`${event.rest}: ${event.reason}`);
+    ready++;
+    return { MessageId: String(ready) };
+  });
+  const deps = {
+    s3: new S3Client({ region: 'us-east-1' }), sqs: new SQSClient({ region: 'us-east-1' }), thumbnailsBucket: 'thumbnails',
+    eventQueues: { images: 'thumbnail-events' },
+  };
+  try {
+    const keys = [...byKey.keys()];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < keys.length) {
+        const key = keys[next++]!;
+        await processRecord(deps, record(key, byKey.get(key)!.length));
+      }
+    }));
+    const seconds = (performance.now() - started) / 1000;
+    if (ready !== keys.length) throw new Error(`only ${ready} of ${keys.length} thumbnails recorded`);
+    return keys.length / seconds;
+  } finally {
+    s3.restore();
+    sqs.restore();
+  }
+}
+
 /** Runs the thumbnail benchmark and prints its table. @returns the figures, for the summary */
 export async function benchThumbnails(): Promise<{ bare: number; codePath: number; ratio: number }> {
   const photos = readdirSync(DIR).filter((name) => /\.(jpe?g|png|webp)$/i.test(name)).sort()

@@ -21,20 +21,25 @@ export interface ReadyStack {
 
 export interface SpawnedStack {
   dir: string;
+  /** The stack's pid, also its process group (every emulator child is in it). */
   pid: number;
   readyFile: string;
   logFile: string;
   ready: ReadyStack;
+  /** Resolves with the stack's exit code (null when a signal ended it) once it has exited. */
+  exited: Promise<number | null>;
 }
 
 /**
- * @param env - extra environment for the stack (e.g. DARKROOM_RETRY_DELAY)
+ * @param env - extra environment for the stack (e.g. DARKROOM_RETRY_DELAY; PORT and DARKROOM_BASE_PORT
+ *   to keep the same endpoints across restarts)
+ * @param dir - directory of an earlier stack to start again on its data (default: a fresh temp directory)
  * @throws Error when the stack exits or is not ready within `timeoutMs` (default 120 s), naming its log
  */
-export async function spawnStack(env: Record<string, string> = {}, timeoutMs = 120_000): Promise<SpawnedStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'darkroom-stack-'));
+export async function spawnStack(env: Record<string, string> = {}, timeoutMs = 120_000, dir = mkdtempSync(join(tmpdir(), 'darkroom-stack-'))): Promise<SpawnedStack> {
   const readyFile = join(dir, 'stack.json');
   const logFile = join(dir, 'stack.log');
+  rmSync(readyFile, { force: true });
   const log = openSync(logFile, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], {
     cwd: ROOT,
@@ -45,6 +50,7 @@ export async function spawnStack(env: Record<string, string> = {}, timeoutMs = 1
     stdio: ['ignore', log, log],
     detached: true,
   });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const started = Date.now();
   while (!existsSync(readyFile)) {
     if (child.exitCode !== null) throw new Error(`local stack exited with ${child.exitCode}; see ${logFile}`);
@@ -52,7 +58,7 @@ export async function spawnStack(env: Record<string, string> = {}, timeoutMs = 1
     await new Promise((r) => setTimeout(r, 100));
   }
   child.unref();
-  return { dir, pid: child.pid!, readyFile, logFile, ready: JSON.parse(readFileSync(readyFile, 'utf8')) as ReadyStack };
+  return { dir, pid: child.pid!, readyFile, logFile, exited, ready: JSON.parse(readFileSync(readyFile, 'utf8')) as ReadyStack };
 }
 
 /**

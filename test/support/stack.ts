@@ -36,6 +36,8 @@ export interface ApiOptions {
   token?: string;
   headers?: Record<string, string>;
   redirect?: 'follow' | 'manual';
+  /** Base URL of another stack's API (default: the stack global-setup.ts started). */
+  base?: string;
   /**
    * Send from this loopback address (e.g. `127.0.0.2`: Linux routes all of 127/8 to lo), so the API sees
    * another client address (`requestContext.http.sourceIp`). Redirects are not followed then.
@@ -69,8 +71,9 @@ export async function api<T = any>(path: string, options: ApiOptions = {}): Prom
   if (Buffer.isBuffer(options.body) || typeof options.body === 'string') body = options.body as BodyInit;
   else if (options.body !== undefined) { body = JSON.stringify(options.body); headers['content-type'] ??= 'application/json'; }
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.localAddress) return requestFrom(options.localAddress, `${stack().api}${path}`, options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body as string | Buffer | undefined);
-  const response = await fetch(`${stack().api}${path}`, {
+  const base = options.base ?? stack().api;
+  if (options.localAddress) return requestFrom(options.localAddress, `${base}${path}`, options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body as string | Buffer | undefined);
+  const response = await fetch(`${base}${path}`, {
     method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: options.redirect ?? 'manual',
   });
   const raw = Buffer.from(await response.arrayBuffer());
@@ -79,14 +82,14 @@ export async function api<T = any>(path: string, options: ApiOptions = {}): Prom
   return { status: response.status, headers: response.headers, body: parsed as T, raw };
 }
 
-/** Messages the stack would have delivered (Cognito codes, SES mail), newest first. */
-export async function outbox(): Promise<Array<{ to: string; subject: string; text: string; at: string; code?: string; html?: string }>> {
-  return (await fetch(stack().outbox)).json() as never;
+/** Messages the stack would have delivered (Cognito codes, SES mail), newest first. `base`: another stack's API. */
+export async function outbox(base?: string): Promise<Array<{ to: string; subject: string; text: string; at: string; code?: string; html?: string }>> {
+  return (await fetch(base ? `${base}/_local/outbox` : stack().outbox)).json() as never;
 }
 
 /** The newest code sent to `email`, waiting up to 5 s for it. */
-export async function latestCode(email: string): Promise<string> {
-  return waitFor(async () => (await outbox()).find((m) => m.to === email && m.code)?.code, { what: `a code for ${email}` });
+export async function latestCode(email: string, base?: string): Promise<string> {
+  return waitFor(async () => (await outbox(base)).find((m) => m.to === email && m.code)?.code, { what: `a code for ${email}` });
 }
 
 /**
@@ -139,17 +142,17 @@ export interface TestUser {
   idToken: string; accessToken: string; refreshToken: string;
 }
 
-/** Signs up, confirms (code from the outbox) and logs in a new user through the API. */
-export async function newUser(prefix = 'user'): Promise<TestUser> {
+/** Signs up, confirms (code from the outbox) and logs in a new user through the API (of another stack when `base` is given). */
+export async function newUser(prefix = 'user', base?: string): Promise<TestUser> {
   const id = randomUUID().slice(0, 8);
   const username = `${prefix}-${id}`;
   const email = `${username}@example.com`;
   const password = `Pass-${id}-Word1`;
-  const signup = await api('/auth/user_signup', { body: { email, username, password } });
+  const signup = await api('/auth/user_signup', { body: { email, username, password }, base });
   if (signup.status !== 200) throw new Error(`sign-up failed: ${signup.status} ${JSON.stringify(signup.body)}`);
-  const confirm = await api('/auth/auth_confirm', { body: { username, confirm_code: await latestCode(email) } });
+  const confirm = await api('/auth/auth_confirm', { body: { username, confirm_code: await latestCode(email, base) }, base });
   if (confirm.status !== 200) throw new Error(`confirm failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
-  const login = await api('/auth/user_login', { body: { username, password } });
+  const login = await api('/auth/user_login', { body: { username, password }, base });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
   const data = login.body.data;
   return { username, email, password, sub: data.identity_id, idToken: data.id_token, accessToken: data.token, refreshToken: data.refresh_token };

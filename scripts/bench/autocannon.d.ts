@@ -1,0 +1,8 @@
+/** The part of autocannon's API (https://github.com/mcollina/autocannon) the API benchmark uses; it ships no types. */
+declare module 'autocannon' {
+  interface Histogram { average: number; mean: number; p50: number; p90: number; p99: number; max: number; total: number }
+  interface Options { url: string; connections?: number; duration?: number; headers?: Record<string, string>; method?: string; body?: string }
+  interface Result { requests: Histogram; latency: Histogram; throughput: Histogram; errors: number; timeouts: number; non2xx: number; '2xx': number; duration: number }
+  function autocannon(options: Options): Promise<Result>;
+  export = autocannon;
+}
