@@ -2,8 +2,8 @@ import { httpHandler } from '@darkroom/runtime';
 import { optionalCaller } from '../lib/caller';
 import { jobDeps } from '../lib/deps';
 import { addFile, changeEmail, createJob, submitJob, verifyCode } from '../lib/jobs';
-import { acceptedShapes } from '../lib/shapes';
-import { schema, SHAPES } from './schema';
+import { acceptedShapes, JOB_SHAPES } from '../lib/shapes';
+import { schema } from './schema';
 
 const deps = jobDeps({ queue: true });
 
@@ -17,4 +17,4 @@ export const handler = httpHandler({ envelope: 'plain', auth: 'none', schema })
     if ('fileName' in body) return 'jobID' in body ? addFile(deps, caller, body) : createJob(deps, caller, body);
     return changeEmail(deps, caller, body);
   })
-  .use(acceptedShapes(SHAPES));
+  .use(acceptedShapes(JOB_SHAPES));

@@ -1,19 +1,11 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
 import { UUID_V4 } from '../lib/model';
-import type { BodyShape } from '../lib/shapes';
+import { JOB_SHAPES } from '../lib/shapes';
 
 const email = { type: 'string', format: 'email', maxLength: 254 } as const;
 const fileName = { type: 'string', minLength: 1, maxLength: 1024 } as const;
 const jobID = { type: 'string', pattern: UUID_V4 } as const;
 
-/** The shapes of seed 000's one POST /job, in the order the seed lists them. */
-export const SHAPES: BodyShape[] = [
-  { fields: '{email, fileName}', purpose: 'first file: creates the job and e-mails a code' },
-  { fields: '{email, fileName, jobID}', purpose: 'another file' },
-  { fields: '{verificationCode, jobID}', purpose: 'confirm the e-mailed code' },
-  { fields: '{email, jobID}', purpose: 'change the e-mail address and send a new code' },
-  { fields: '{uploadDone: "true", jobID}', purpose: 'every file uploaded: analyse the job' },
-];
 
 /** POST /visual/job: a oneOf of seed 000's five body shapes (each closed, so a body matches at most one). */
 export const schema = {
@@ -47,7 +39,7 @@ const upload = {
 export const contract = {
   summary: 'Seed 000\'s batch job: add files, verify the e-mailed code, change the address, submit',
   description: [
-    'One polymorphic route, as the seed: the body is one of ' + SHAPES.map((s) => `${s.fields} (${s.purpose})`).join('; ') + '.',
+    'One polymorphic route, as the seed: the body is one of ' + JOB_SHAPES.map((s) => `${s.fields} (${s.purpose})`).join('; ') + '.',
     'A body matching none is a 400 that names them. Optional `Authorization: Bearer`: a job created with a token belongs to that user only;',
     'without one the jobID is the capability. Upload URLs are presigned PUTs (15 min, Content-Type fixed). At most 100 files a job;',
     'codes expire after 15 min and 5 wrong tries lock verification (429) until a new address is given.',

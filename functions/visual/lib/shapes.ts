@@ -23,3 +23,12 @@ export function acceptedShapes(shapes: BodyShape[]): MiddlewareObj {
     },
   };
 }
+
+/** The shapes of seed 000's one POST /job, in the order the seed lists them. */
+export const JOB_SHAPES: BodyShape[] = [
+  { fields: '{email, fileName}', purpose: 'first file: creates the job and e-mails a code' },
+  { fields: '{email, fileName, jobID}', purpose: 'another file' },
+  { fields: '{verificationCode, jobID}', purpose: 'confirm the e-mailed code' },
+  { fields: '{email, jobID}', purpose: 'change the e-mail address and send a new code' },
+  { fields: '{uploadDone: "true", jobID}', purpose: 'every file uploaded: analyse the job' },
+];

@@ -143,8 +143,8 @@ export function videoFindings(video: SampledVideo): Finding[] {
     }
     let repeats = 0;
     let gaps = 0;
-    for (let i = run.start + 1; i < run.end; i++) {
-      if (diffs[i]! <= t.freezeNoise) repeats++;
+    for (let i = run.start; i <= run.end; i++) {
+      if (i > run.start && i < run.end && diffs[i]! <= t.freezeNoise) repeats++;
       if (medianInterval > 0 && times[i]! - times[i - 1]! > t.droppedGapFactor * medianInterval) gaps++;
     }
     if (repeats >= t.stutterRepeats || gaps > 0) {
