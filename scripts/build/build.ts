@@ -43,7 +43,7 @@ export async function buildFunction(fn: FunctionSpec, dist = DIST): Promise<stri
   const outdir = join(dist, 'functions', fn.name);
   const external = [
     ...common.external!, ...(layers.includes('jwt') ? ['@darkroom/jwt'] : []), ...(layers.includes('sharp') ? ['sharp'] : ['sharp-not-in-layer']),
-    ...(layers.includes('vision') ? VISION_MODULES : []),
+    ...(layers.includes('vision') ? VISION_EXTERNALS : []),
     // Only required off Lambda (local stack, tests); on Lambda the ffmpeg layer's /opt/bin/ffmpeg is used.
     '@ffmpeg-installer/ffmpeg',
   ];
@@ -80,6 +80,8 @@ async function buildSharpLayer(): Promise<string> {
 
 /** The packages the vision layer provides (and their dependencies, packed with them). */
 export const VISION_MODULES = ['tesseract.js', '@tesseract.js-data/eng', '@techstark/opencv-js'];
+/** What bundles of functions with the vision layer leave to it (subpaths included: the OCR module resolves the model's folder). */
+const VISION_EXTERNALS = [...VISION_MODULES, '@tesseract.js-data/eng/*'];
 
 /** `names` and every package they depend on (package.json `dependencies`, recursively), as installed in node_modules. */
 export function packageClosure(names: string[], root = ROOT): string[] {

@@ -1,6 +1,6 @@
 import { queueHandler } from '@darkroom/runtime';
 import { analysisKey, parseAnalysisMessage, processAnalysisMessage } from '../lib/analysis';
-import { analysisDeps } from '../lib/deps';
+import { analysisDeps } from '../lib/analysis-deps';
 
 const deps = analysisDeps();
 

@@ -6,7 +6,7 @@ import { UnanalysableFileError, type Analyser } from './analysers';
 import { annotate } from './annotate';
 import { maxBytesOf, type AnalysisMessage } from './jobs';
 import { sendResultsMail, type MailDeps } from './mail';
-import { sniffContentType } from './media';
+import { sniffContentType } from '@darkroom/media';
 import { annotatedKey, parseUploadKey, type FileKind, type FileRecord, type JobRecord } from './model';
 import type { VisualRepository } from './repository';
 

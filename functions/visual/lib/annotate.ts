@@ -1,4 +1,4 @@
-import { openImage } from './media';
+import { openImage } from '@darkroom/media';
 import type { Finding } from './model';
 
 /** Outline colour of each category on annotated images. */

@@ -1,6 +1,4 @@
 import { dynamo, loadConfig, s3, ses, sqs } from '@darkroom/runtime';
-import type { AnalysisDeps } from './analysis';
-import { configuredAnalysers } from './analysers';
 import type { JobDeps } from './jobs';
 import { VisualRepository } from './repository';
 
@@ -16,17 +14,5 @@ export function jobDeps(options: { queue?: boolean; mail?: boolean } = {}): JobD
   return {
     repo: new VisualRepository(dynamo(), config.table), s3: s3(), bucket: config.bucket,
     sqs: queueUrl ? sqs() : undefined, queueUrl, mail: { ses: ses(), mailFrom },
-  };
-}
-
-/**
- * The analysis worker's configuration, clients and analysers (built-in, or model endpoints by configuration).
- * @throws ConfigError when VISUAL_TABLE, VISUAL_BUCKET or MAIL_FROM is missing
- */
-export function analysisDeps(): AnalysisDeps {
-  const config = loadConfig({ table: 'VISUAL_TABLE', bucket: 'VISUAL_BUCKET', mailFrom: 'MAIL_FROM' });
-  return {
-    repo: new VisualRepository(dynamo(), config.table), s3: s3(), bucket: config.bucket,
-    mail: { ses: ses(), mailFrom: config.mailFrom }, analysers: configuredAnalysers(),
   };
 }

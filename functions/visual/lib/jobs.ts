@@ -9,7 +9,7 @@ import {
 } from '@darkroom/runtime';
 import { codeMatches, hashCode, newCode } from './codes';
 import { sendCodeMail, type MailDeps } from './mail';
-import { contentTypeOf, IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, UPLOAD_URL_TTL, VIDEO_CONTENT_TYPES } from './media';
+import { contentTypeOf, IMAGE_CONTENT_TYPES, MAX_IMAGE_BYTES, UPLOAD_URL_TTL, VIDEO_CONTENT_TYPES } from '@darkroom/media';
 import { LIMITS, uploadKey, type FileKind, type FileRecord, type JobKind, type JobRecord } from './model';
 import type { VisualRepository } from './repository';
 

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { openImage } from '../media';
+import { openImage } from '@darkroom/media';
 import type { Finding, Region } from '../model';
 import { openCv, type Cv } from './opencv';
 import { readText, type OcrLine } from './ocr';
