@@ -1,25 +1,16 @@
-import { bearerToken, type Caller } from '@darkroom/jwt';
-import { authDependencies, createError } from '@darkroom/runtime';
+import { bearerToken, jwtAuth, type AuthContext, type Caller } from '@darkroom/jwt';
+import { authDependencies } from '@darkroom/runtime';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 /**
  * The caller of a route whose token is optional (issue 9: "when present the job belongs to that user"):
- * no Authorization header gives undefined; a header gives the verified, unrevoked caller, with the same
- * checks as the JWT layer's required mode (layers/jwt).
+ * no Authorization header gives undefined; a header is checked by the JWT layer's own middleware
+ * (`jwtAuth`, with the shared verifier and revocation store), so the checks are exactly the required mode's.
  * @throws 401 for a token that is malformed, expired, wrongly signed, from another pool or client, or revoked
  */
 export async function optionalCaller(event: APIGatewayProxyEventV2): Promise<Caller | undefined> {
-  const token = bearerToken(event.headers);
-  if (!token) return undefined;
-  const { verifier, revocations } = authDependencies();
-  const unauthorized = (message: string) => createError(401, message, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
-  let caller: Caller;
-  try {
-    caller = await verifier.verify(token);
-  } catch {
-    throw unauthorized('Invalid or expired token');
-  }
-  const revokedBefore = await revocations.revokedBefore(caller.sub);
-  if (revokedBefore !== undefined && caller.authTime <= revokedBefore) throw unauthorized('Token has been revoked: log in again');
-  return caller;
+  if (!bearerToken(event.headers)) return undefined;
+  const request = { event, context: {} as AuthContext, response: undefined, error: undefined, internal: {} };
+  await jwtAuth(authDependencies()).before!(request as never);
+  return request.context.caller;
 }
