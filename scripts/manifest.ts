@@ -69,8 +69,8 @@ export interface QueueSpec {
   /** Seconds; at least 6x the consuming function's timeout. */
   visibilityTimeout: number;
   maxReceiveCount: number;
-  /** The bucket whose object events feed the queue, and which events. */
-  source?: { bucket: string; events: string[] };
+  /** The bucket whose object events feed the queue, which events, and S3's key filters (prefix, suffix). */
+  source?: { bucket: string; events: string[]; prefix?: string; suffix?: string };
 }
 export interface PasswordPolicySpec {
   minimumLength: number;

@@ -74,8 +74,9 @@ locals {
   user_pool      = local.manifest.resources.userPools[local.user_pool_name]
 
   # Layers whose binaries exist for one architecture only. sharp's layer carries linux-x64 builds
-  # (DESIGN.md section 1), so its functions run on x86_64; every other function runs on arm64.
-  x86_only_layers = ["sharp"]
+  # (DESIGN.md section 1), and so does ffmpeg's (layers/ffmpeg): their functions run on x86_64; every
+  # other function runs on arm64.
+  x86_only_layers = ["sharp", "ffmpeg"]
 
   functions = {
     for f in local.manifest.functions : f.name => {

@@ -7,10 +7,14 @@
  *   functions with the sharp layer; a function that imports sharp without the layer fails the build.
  * - dist/layers/jwt.zip: nodejs/node_modules/@darkroom/jwt/index.js (bundled with aws-jwt-verify).
  * - dist/layers/sharp.zip: sharp and its linux-x64 binaries (layers/sharp/README.md).
+ * - dist/layers/ffmpeg.zip: bin/ffmpeg, the linux-x64 binary of @ffmpeg-installer/ffmpeg, executable (layers/ffmpeg/README.md).
+ * - dist/layers/vision.zip: tesseract.js with its WebAssembly core and English model, and OpenCV.js, with
+ *   their dependencies (layers/vision/README.md); functions with this layer leave them external.
  * - dist/openapi.json: the API's OpenAPI 3.1 document (scripts/build/openapi.ts).
  * Prints each artefact's size. Arguments, if any, are name prefixes: `npm run build -- images- auth-user`
  * builds only the functions whose names start with one of them.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
@@ -37,7 +41,12 @@ const common: BuildOptions = {
 export async function buildFunction(fn: FunctionSpec, dist = DIST): Promise<string> {
   const layers = layersOf(fn);
   const outdir = join(dist, 'functions', fn.name);
-  const external = [...common.external!, ...(layers.includes('jwt') ? ['@darkroom/jwt'] : []), ...(layers.includes('sharp') ? ['sharp'] : ['sharp-not-in-layer'])];
+  const external = [
+    ...common.external!, ...(layers.includes('jwt') ? ['@darkroom/jwt'] : []), ...(layers.includes('sharp') ? ['sharp'] : ['sharp-not-in-layer']),
+    ...(layers.includes('vision') ? VISION_EXTERNALS : []),
+    // Only required off Lambda (local stack, tests); on Lambda the ffmpeg layer's /opt/bin/ffmpeg is used.
+    '@ffmpeg-installer/ffmpeg',
+  ];
   const result = await build({
     ...common, entryPoints: { index: join(ROOT, fn.entry) }, outdir, external, plugins: [precompiledSchemas(ROOT)],
   });
@@ -69,18 +78,49 @@ async function buildSharpLayer(): Promise<string> {
   return `${'layer sharp (linux-x64)'.padEnd(36)} ${(size / 1024 / 1024).toFixed(1).padStart(6)} MiB`;
 }
 
+/** The packages the vision layer provides (and their dependencies, packed with them). */
+export const VISION_MODULES = ['tesseract.js', '@tesseract.js-data/eng', '@techstark/opencv-js'];
+/** What bundles of functions with the vision layer leave to it (subpaths included: the OCR module resolves the model's folder). */
+const VISION_EXTERNALS = [...VISION_MODULES, '@tesseract.js-data/eng/*'];
+
+/** `names` and every package they depend on (package.json `dependencies`, recursively), as installed in node_modules. */
+export function packageClosure(names: string[], root = ROOT): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    const manifest = join(root, 'node_modules', name, 'package.json');
+    if (!existsSync(manifest)) return; // an optional dependency not installed here
+    seen.add(name);
+    for (const dependency of Object.keys((JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {})) visit(dependency);
+  };
+  names.forEach(visit);
+  return [...seen].sort();
+}
+
+async function buildFfmpegLayer(): Promise<string> {
+  const size = await writeZip(join(DIST, 'layers', 'ffmpeg.zip'),
+    [['bin/ffmpeg', join(ROOT, 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg'), 0o755]]);
+  return `${'layer ffmpeg (linux-x64)'.padEnd(36)} ${(size / 1024 / 1024).toFixed(1).padStart(6)} MiB`;
+}
+
+async function buildVisionLayer(): Promise<string> {
+  const size = await writeZip(join(DIST, 'layers', 'vision.zip'),
+    packageClosure(VISION_MODULES).map((name) => [`nodejs/node_modules/${name}`, join(ROOT, 'node_modules', name)]));
+  return `${'layer vision (tesseract.js, OpenCV.js)'.padEnd(36)} ${(size / 1024 / 1024).toFixed(1).padStart(6)} MiB`;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   await rm(DIST, { recursive: true, force: true });
   const manifest = loadManifest();
   const prefixes = process.argv.slice(2);
   const functions = manifest.functions.filter((fn) => !prefixes.length || prefixes.some((p) => fn.name.startsWith(p)));
-  const lines = [await buildJwtLayer(), await buildSharpLayer()];
+  const lines = [await buildJwtLayer(), await buildSharpLayer(), await buildFfmpegLayer(), await buildVisionLayer()];
   for (const fn of functions) lines.push(await buildFunction(fn));
   await mkdir(DIST, { recursive: true });
   await writeFile(join(DIST, 'openapi.json'), JSON.stringify(await openApiDocument(), null, 2));
   console.log(lines.join('\n'));
-  console.log(`built ${functions.length} functions and 2 layers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`built ${functions.length} functions and 4 layers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 if (require.main === module) main().catch((error) => { console.error(error); process.exit(1); });

@@ -15,19 +15,21 @@ async function* walk(dir: string): AsyncGenerator<string> {
 }
 
 /**
- * Writes a deterministic zip of `files` (zip path -> absolute source path, or a directory to add recursively).
+ * Writes a deterministic zip of `files` (zip path -> absolute source path, or a directory to add recursively;
+ * optionally the Unix permission bits, 0o644 unless given, e.g. 0o755 for an executable).
  * @returns the zip's size in bytes
  */
-export async function writeZip(target: string, files: Array<[zipPath: string, source: string]>): Promise<number> {
+export async function writeZip(target: string, files: Array<[zipPath: string, source: string, mode?: number]>): Promise<number> {
   await mkdir(dirname(target), { recursive: true });
   const zip = new ZipFile();
-  for (const [zipPath, source] of files) {
+  for (const [zipPath, source, permissions = 0o644] of files) {
+    const mode = 0o100000 | permissions;
     if ((await stat(source)).isDirectory()) {
       for await (const file of walk(source)) {
-        zip.addBuffer(await readFile(file), join(zipPath, relative(source, file)), { mtime: EPOCH, mode: 0o100644 });
+        zip.addBuffer(await readFile(file), join(zipPath, relative(source, file)), { mtime: EPOCH, mode });
       }
     } else {
-      zip.addBuffer(await readFile(source), zipPath, { mtime: EPOCH, mode: 0o100644 });
+      zip.addBuffer(await readFile(source), zipPath, { mtime: EPOCH, mode });
     }
   }
   zip.end();

@@ -108,7 +108,10 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
     ]);
     const { pool } = cognito;
     const notifications = entries(resources.queues).flatMap(([name, spec]) =>
-      spec.source ? [{ id: `${awsName(name)}-notification`, bucket: awsName(spec.source.bucket), events: spec.source.events, queueUrl: (queues[name] as { url: string }).url }] : []);
+      spec.source ? [{
+        id: `${awsName(name)}-notification`, bucket: awsName(spec.source.bucket), events: spec.source.events,
+        prefix: spec.source.prefix, suffix: spec.source.suffix, queueUrl: (queues[name] as { url: string }).url,
+      }] : []);
     const [s3] = await startTogether(started, [startS3({
       directory: join(dataDir, 's3'), host, port: s3Port, region: REGION, credentials: CREDENTIALS, sqsEndpoint: sqs.endpoint,
       buckets: entries(resources.buckets).map(([name]) => awsName(name)),

@@ -354,7 +354,7 @@ describe('checkManifestCoverage', () => {
     const f = bad.functions[0]!;
     f.env = { ...f.env, GHOST_TABLE: 'table:ghosts', SENDER: 'var:no_such_variable' };
     f.permissions = [...f.permissions, { resource: 'bucket:nowhere', actions: ['s3:GetObject'] }];
-    f.layers = ['ffmpeg'];
+    f.layers = ['no-such-layer'];
     bad.resources.queues['extra'] = { source: { bucket: 'missing' } };
     bad.functions.push({
       name: 'x-worker',
@@ -366,7 +366,7 @@ describe('checkManifestCoverage', () => {
       `function ${f.name}: env GHOST_TABLE = "table:ghosts" names nothing Terraform creates`,
       `function ${f.name}: env SENDER = "var:no_such_variable" names nothing Terraform creates`,
       `function ${f.name}: permission on "bucket:nowhere" names nothing Terraform creates`,
-      `function ${f.name}: layer "ffmpeg" is not in manifest.layers`,
+      `function ${f.name}: layer "no-such-layer" is not in manifest.layers`,
       'function x-worker: trigger queue "nope" is not in manifest.resources.queues',
       'queue extra: source bucket "missing" is not in manifest.resources.buckets',
     ]);

@@ -7,7 +7,7 @@
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import S3rver from 's3rver';
 import { exitWithParent } from './children';
-import { matchesEvent, toAwsRecords, type S3rverEvent } from './s3-events';
+import { matchesEvent, matchesKey, toAwsRecords, type S3rverEvent } from './s3-events';
 import { startS3Front } from './s3-front';
 
 export interface S3ChildConfig {
@@ -18,7 +18,8 @@ export interface S3ChildConfig {
   buckets: string[];
   sqsEndpoint: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  notifications: Array<{ id: string; bucket: string; events: string[]; queueUrl: string }>;
+  /** As S3's notification configuration: events, and the key filters `prefix` / `suffix`. */
+  notifications: Array<{ id: string; bucket: string; events: string[]; prefix?: string; suffix?: string; queueUrl: string }>;
 }
 
 const CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
   server.on('event', (event: S3rverEvent) => {
     const name = event.Records[0]?.s3.bucket.name;
     for (const route of config.notifications.filter((n) => n.bucket === name)) {
-      const records = toAwsRecords(event, config.region, route.id).filter((r) => route.events.some((f) => matchesEvent(r.eventName, f)));
+      const records = toAwsRecords(event, config.region, route.id).filter((r) => route.events.some((f) => matchesEvent(r.eventName, f))
+        && matchesKey(decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')), route));
       if (records.length === 0) continue;
       sqs.send(new SendMessageCommand({ QueueUrl: route.queueUrl, MessageBody: JSON.stringify({ Records: records }) })).then(
         () => console.log(`notified ${route.queueUrl} of ${records[0]?.eventName} ${records[0]?.s3.object.key}`),

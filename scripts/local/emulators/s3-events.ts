@@ -93,3 +93,8 @@ export function matchesEvent(eventName: string, filter: string): boolean {
   const wanted = filter.replace(/^s3:/, '');
   return wanted.endsWith(':*') ? eventName.startsWith(wanted.slice(0, -1)) : eventName === wanted;
 }
+
+/** Whether an object key passes a notification's key filters, as S3 applies them (plain prefix and suffix, case-sensitive). */
+export function matchesKey(key: string, filter: { prefix?: string; suffix?: string }): boolean {
+  return (!filter.prefix || key.startsWith(filter.prefix)) && (!filter.suffix || key.endsWith(filter.suffix));
+}

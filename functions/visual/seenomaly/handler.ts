@@ -1,0 +1,11 @@
+import { httpHandler } from '@darkroom/runtime';
+import { optionalCaller } from '../lib/caller';
+import { jobDeps } from '../lib/deps';
+import { createJob } from '../lib/jobs';
+import { schema } from './schema';
+
+const deps = jobDeps();
+
+/** POST /visual/Seenomaly -> 201 `{uploadUrl, jobID, fileIdx, contentType, expiresIn}`: a single-video job, submitted by its upload. */
+export const handler = httpHandler({ envelope: 'plain', auth: 'none', schema })
+  .handler(async ({ input, event }) => createJob(deps, await optionalCaller(event), { email: input.body.email ?? '', fileName: input.body.fileName }, 'single', 'video'));

@@ -1,0 +1,32 @@
+import type { RouteContract, RouteSchema } from '@darkroom/runtime';
+
+/** POST /visual/Seenomaly: seed 000's single video job. */
+export const schema = {
+  body: {
+    type: 'object',
+    properties: {
+      fileName: { type: 'string', minLength: 1, maxLength: 1024 },
+      email: { type: 'string', format: 'email', maxLength: 254 },
+    },
+    required: ['fileName'],
+    additionalProperties: false,
+  },
+} as const satisfies RouteSchema;
+
+export const contract = {
+  summary: 'Seed 000\'s single video job (Seenomaly): an upload URL; the upload itself submits the job',
+  description: 'The video\'s upload (S3 event) starts its analysis. With `email`, a verification code is e-mailed; confirm it with POST /visual/job {verificationCode, jobID} to get the results mail. Optional Bearer token: the job is then that user\'s only.',
+  responses: {
+    201: {
+      description: 'job created; PUT the video to uploadUrl with `Content-Type: <contentType>`',
+      body: {
+        type: 'object',
+        properties: {
+          uploadUrl: { type: 'string', format: 'uri' }, jobID: { type: 'string', format: 'uuid' }, fileIdx: { const: 0 },
+          contentType: { type: 'string' }, expiresIn: { type: 'integer' },
+        },
+        required: ['uploadUrl', 'jobID', 'fileIdx', 'contentType', 'expiresIn'],
+      },
+    },
+  },
+} as const satisfies RouteContract;
