@@ -8,7 +8,11 @@ import { resolve } from 'node:path';
 export const ROOT = resolve(__dirname, '..');
 export const MANIFEST_PATH = resolve(ROOT, 'functions/manifest.json');
 
-export interface HttpTrigger { type: 'http'; method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'; path: string; auth: 'required' | 'none'; binary?: boolean }
+export interface HttpTrigger {
+  type: 'http'; method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'; path: string; auth: 'required' | 'none'; binary?: boolean;
+  /** The handler also takes its token from the body (seed 003's `id_token`): Terraform puts no gateway authorizer on the route. */
+  bodyToken?: boolean;
+}
 export interface SqsTrigger { type: 'sqs'; queue: string; batchSize: number }
 export interface CognitoTrigger { type: 'cognito'; pool: string; event: string }
 export type Trigger = HttpTrigger | SqsTrigger | CognitoTrigger;
@@ -33,7 +37,11 @@ export interface FunctionSpec {
 }
 
 export interface TableSpec { hashKey: string; rangeKey?: string; ttlAttribute?: string }
-export interface BucketSpec { expireDays?: number }
+export interface BucketSpec {
+  expireDays?: number;
+  /** A directory (from the repository root) whose files the bucket starts with, keyed by their relative paths. */
+  seed?: string;
+}
 export interface QueueSpec {
   /** Seconds; at least 6x the consuming function's timeout. */
   visibilityTimeout: number;
