@@ -15,7 +15,16 @@ export interface HttpTrigger {
 }
 export interface SqsTrigger { type: 'sqs'; queue: string; batchSize: number }
 export interface CognitoTrigger { type: 'cognito'; pool: string; event: string }
-export type Trigger = HttpTrigger | SqsTrigger | CognitoTrigger;
+/**
+ * Runs the function on a fixed rate: an EventBridge rule on AWS, a timer in the local stack. The
+ * function receives an EventBridge `ScheduledEvent` (`detail-type: "Scheduled Event"`).
+ */
+export interface ScheduleTrigger {
+  type: 'schedule';
+  /** An EventBridge rate expression, `rate(<value> <unit>)`, e.g. `rate(5 minutes)`; see {@link parseRate}. */
+  rate: string;
+}
+export type Trigger = HttpTrigger | SqsTrigger | CognitoTrigger | ScheduleTrigger;
 
 /** One permission: IAM actions on a manifest resource reference (`table:images`, `bucket:originals`, ...). */
 export interface Permission { resource: string; actions: string[] }
@@ -96,6 +105,28 @@ export const requiresAuth = (fn: FunctionSpec): boolean => fn.trigger.type === '
 
 /** Layers a function loads: jwt for auth-required routes, then what it lists. */
 export const layersOf = (fn: FunctionSpec): string[] => [...(requiresAuth(fn) ? ['jwt'] : []), ...(fn.layers ?? [])];
+
+/**
+ * EventBridge rate expressions: a positive whole value and minute(s), hour(s) or day(s), singular
+ * exactly when the value is 1 (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html#eb-rate-expressions).
+ */
+export const RATE_EXPRESSION = /^rate\((?:1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)$/;
+
+const UNIT_SECONDS: Record<string, number> = { minute: 60, hour: 3600, day: 86_400 };
+
+/**
+ * The period of an EventBridge rate expression.
+ * @param rate - e.g. `rate(5 minutes)`, `rate(1 hour)`
+ * @returns the period in seconds (`rate(5 minutes)` -> 300)
+ * @throws Error when `rate` is not a valid rate expression (`rate(1 minutes)`, `rate(0 hours)`, cron)
+ */
+export function parseRate(rate: string): number {
+  const match = RATE_EXPRESSION.exec(rate);
+  if (!match) throw new Error(`"${rate}" is not an EventBridge rate expression such as rate(5 minutes)`);
+  const value = match[2] === undefined ? 1 : Number(match[2]);
+  const unit = (match[1] ?? match[3]!).replace(/s$/, '');
+  return value * UNIT_SECONDS[unit]!;
+}
 
 /** A resource reference `kind:name` split in two; literals give `undefined`. */
 export function parseReference(value: string): { kind: string; name: string } | undefined {

@@ -72,6 +72,7 @@ locals {
       batch   = try(f.trigger.batchSize, 10)
       event   = try(f.trigger.event, null)
       pool    = try(f.trigger.pool, null)
+      rate    = try(f.trigger.rate, null)
       # Gateway JWT authorizer for auth=required, unless the function also accepts a token in
       # the body (the datasets seed's id_token field), which a gateway authorizer cannot see.
       auth_required = try(f.trigger.auth, "none") == "required"
@@ -282,13 +283,17 @@ module "functions" {
 
   functions = {
     for name, f in local.service_functions : name => merge(local.lambda_common[name], {
-      description = f.type == "http" ? "${f.method} ${f.path}" : "Consumer of the ${f.queue} queue"
+      description = (
+        f.type == "http" ? "${f.method} ${f.path}" :
+        f.type == "schedule" ? "Runs at ${f.rate}" : "Consumer of the ${f.queue} queue"
+      )
       environment = { for k, v in merge(f.env, local.extra_env[name]) : k => lookup(local.env_references, v, v) }
       sqs_trigger = f.type == "sqs" ? {
         queue_arn          = module.queues.queue_arns[f.queue]
         batch_size         = f.batch
         visibility_timeout = local.queues[f.queue].visibility_timeout
       } : null
+      schedule = f.type == "schedule" ? { expression = f.rate } : null
     })
   }
 

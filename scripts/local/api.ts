@@ -115,14 +115,37 @@ export interface HttpApiOptions {
   log?: (line: string) => void;
 }
 
+/** The running HTTP API. */
+export interface HttpApi {
+  server: Server;
+  /** Base URL, `http://127.0.0.1:3000`. */
+  url: string;
+  /**
+   * Starts the shutdown: from now on every request is answered 503 (`connection: close`), and this
+   * resolves once the requests already in progress have been answered, or after `timeoutMs`.
+   */
+  drain(timeoutMs: number): Promise<void>;
+  /** Stops listening and drops every connection left. */
+  close(): Promise<void>;
+}
+
 /**
  * Starts the HTTP API on `host:port`.
- * @returns the server and its base URL (`http://127.0.0.1:3000`)
+ * @returns the server, its base URL and the shutdown steps
  */
-export async function startHttpApi(options: HttpApiOptions): Promise<{ server: Server; url: string }> {
+export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const routes = options.functions.flatMap((fn) => fn.trigger.type === 'http' ? [compile(fn, fn.trigger)] : []);
   const log = options.log ?? (() => undefined);
+  let draining = false;
+  let inFlight = 0;
+  let settled: (() => void) | undefined;
   const server = createServer(async (request, response) => {
+    if (draining) {
+      response.setHeader('connection', 'close');
+      return sendJson(response, 503, { message: 'Service Unavailable: the local stack is stopping' });
+    }
+    inFlight += 1;
+    response.once('close', () => { if (--inFlight === 0) settled?.(); });
     const started = Date.now();
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     try {
@@ -152,5 +175,22 @@ export async function startHttpApi(options: HttpApiOptions): Promise<{ server: S
     server.listen(options.port, options.host ?? '127.0.0.1', () => done());
   });
   const { port } = server.address() as AddressInfo;
-  return { server, url: `http://${options.host ?? '127.0.0.1'}:${port}` };
+  return {
+    server,
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    async drain(timeoutMs) {
+      draining = true;
+      server.closeIdleConnections();
+      if (inFlight === 0) return;
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, timeoutMs);
+        settled = () => { clearTimeout(timer); done(); };
+      });
+    },
+    async close() {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
 }

@@ -2,8 +2,11 @@
  * The local stand-in for Lambda's SQS event source mapping: long-polls each queue a function is mapped
  * to, invokes the function with batches of up to `batchSize` records, deletes the records that
  * succeeded and leaves `batchItemFailures` (or the whole batch, if the function throws) to reappear
- * after the visibility timeout, so the queue's redrive policy moves them to the DLQ.
+ * after the visibility timeout, so the queue's redrive policy moves them to the DLQ. Like Lambda,
+ * which scales a mapping's pollers and concurrent invocations with the backlog, each function has
+ * `concurrency` pollers, each with one batch in flight at a time.
  */
+import { availableParallelism } from 'node:os';
 import {
   ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -23,9 +26,29 @@ export interface PollerOptions {
    * Tests set it low so retries and redrive to the DLQ take seconds, not minutes.
    */
   retryDelaySeconds?: number;
-  /** Long-poll wait, seconds (1-20). */
+  /** Long-poll wait, seconds (1-20). Also how long `stop()` may wait for a poll to come back. */
   waitSeconds?: number;
+  /** Batches in flight at once per function (pollers per queue). Default: the number of cores. */
+  concurrency?: number;
+  /**
+   * Seconds a received batch stays invisible. Unset: the queue's visibility timeout, as on AWS. Tests
+   * that kill the stack mid-batch set it low, so the batches in flight at the kill come back soon.
+   */
+  visibilityTimeoutSeconds?: number;
   log?: (line: string) => void;
+}
+
+/** The running pollers. */
+export interface Pollers {
+  /** Batches being processed right now, all functions together. */
+  readonly inFlight: number;
+  /**
+   * Stops receiving and waits for the batches in flight to finish (invocation, deletes, visibility
+   * changes) against the still running emulators, or for `timeoutMs`, whichever comes first.
+   * @returns how many batches were still running when it gave up (0: all finished); their messages
+   *   reappear after their visibility timeout
+   */
+  stop(timeoutMs?: number): Promise<number>;
 }
 
 /** Builds the record Lambda hands a function for an SQS message. */
@@ -60,60 +83,78 @@ export function settle(records: SQSRecord[], result: unknown, threw: boolean): {
 }
 
 /**
- * Starts one poller per SQS-triggered function.
- * @returns `stop()`, which ends the polls and waits for batches in flight
+ * Starts `concurrency` pollers per SQS-triggered function.
+ * @returns the pollers; `stop()` ends them
  */
-export function startPollers(options: PollerOptions): { stop(): Promise<void> } {
-  const abort = new AbortController();
+export function startPollers(options: PollerOptions): Pollers {
+  let stopping = false;
+  let inFlight = 0;
   const log = options.log ?? (() => undefined);
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
   const loops = options.functions.flatMap((fn) => {
     if (fn.trigger.type !== 'sqs') return [];
     const trigger: SqsTrigger = fn.trigger;
     const url = options.queueUrl(trigger.queue);
     const arn = `arn:aws:sqs:${options.region}:000000000000:${url.split('/').pop()}`;
-    return [(async () => {
-      while (!abort.signal.aborted) {
+    const poll = async (): Promise<void> => {
+      // Not aborted on stop: a receive cut off after the emulator handed out messages would leave
+      // them invisible for the whole visibility timeout. The long poll ends within waitSeconds.
+      while (!stopping) {
         let messages: Message[];
         try {
           ({ Messages: messages = [] } = await options.sqs.send(new ReceiveMessageCommand({
             QueueUrl: url, MaxNumberOfMessages: Math.min(trigger.batchSize, 10), WaitTimeSeconds: options.waitSeconds ?? 2,
+            VisibilityTimeout: options.visibilityTimeoutSeconds,
             MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'],
-          }), { abortSignal: abort.signal }));
+          })));
         } catch (error) {
-          if (abort.signal.aborted) break;
+          if (stopping) break;
           log(`poller ${fn.name}: receive failed: ${(error as Error).message}`);
           await new Promise((r) => setTimeout(r, 1000));
           continue;
         }
         if (!messages.length) continue;
-        const records = messages.map((m) => toRecord(m, arn, options.region));
-        let result: unknown; let threw = false;
+        inFlight += 1;
         try {
-          result = await invoke(fn, { Records: records } satisfies SQSEvent);
-        } catch (error) {
-          threw = true;
-          log(`${fn.name}: invocation failed: ${(error as Error).stack ?? String(error)}`);
-        }
-        const { done, failed } = settle(records, result, threw);
-        log(`${fn.name}: batch of ${records.length}: ${done.length} done, ${failed.length} to retry`);
-        if (done.length) {
-          await options.sqs.send(new DeleteMessageBatchCommand({
-            QueueUrl: url, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
-          })).catch((error: Error) => log(`${fn.name}: delete failed: ${error.message}`));
-        }
-        if (failed.length && options.retryDelaySeconds !== undefined) {
-          await options.sqs.send(new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: url,
-            Entries: failed.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle, VisibilityTimeout: options.retryDelaySeconds })),
-          })).catch((error: Error) => log(`${fn.name}: visibility change failed: ${error.message}`));
+          await processBatch(messages.map((m) => toRecord(m, arn, options.region)));
+        } finally {
+          inFlight -= 1;
         }
       }
-    })()];
+    };
+    const processBatch = async (records: SQSRecord[]): Promise<void> => {
+      let result: unknown; let threw = false;
+      try {
+        result = await invoke(fn, { Records: records } satisfies SQSEvent);
+      } catch (error) {
+        threw = true;
+        log(`${fn.name}: invocation failed: ${(error as Error).stack ?? String(error)}`);
+      }
+      const { done, failed } = settle(records, result, threw);
+      log(`${fn.name}: batch of ${records.length}: ${done.length} done, ${failed.length} to retry`);
+      if (done.length) {
+        await options.sqs.send(new DeleteMessageBatchCommand({
+          QueueUrl: url, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+        })).catch((error: Error) => log(`${fn.name}: delete failed: ${error.message}`));
+      }
+      if (failed.length && options.retryDelaySeconds !== undefined) {
+        await options.sqs.send(new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: url,
+          Entries: failed.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle, VisibilityTimeout: options.retryDelaySeconds })),
+        })).catch((error: Error) => log(`${fn.name}: visibility change failed: ${error.message}`));
+      }
+    };
+    return Array.from({ length: concurrency }, () => poll());
   });
+  const all = Promise.allSettled(loops);
   return {
-    async stop() {
-      abort.abort();
-      await Promise.allSettled(loops);
+    get inFlight() { return inFlight; },
+    async stop(timeoutMs = 30_000) {
+      stopping = true;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([all, new Promise((r) => { timer = setTimeout(r, timeoutMs); })]);
+      clearTimeout(timer);
+      return inFlight;
     },
   };
 }

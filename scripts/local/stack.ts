@@ -17,7 +17,6 @@ import { Outbox, type OutboxMessage } from './emulators/outbox';
 import { startS3 } from './emulators/s3';
 import { startSes } from './emulators/ses';
 import { startSqs } from './emulators/sqs';
-import { restoreQueues, saveQueues } from './emulators/sqs-snapshot';
 
 export type { OutboxMessage } from './emulators/outbox';
 
@@ -56,19 +55,22 @@ const MAIL_FROM = 'no-reply@darkroom.local';
 
 /**
  * Waits for every start to settle (so none is left running unseen), records the ones that started
- * in `started`, and rethrows the first failure.
+ * as one batch in `started`, and rethrows the first failure.
  */
-async function startTogether<T extends readonly Promise<Emulator>[]>(started: Emulator[], starts: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+async function startTogether<T extends readonly Promise<Emulator>[]>(started: Emulator[][], starts: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
   const results = await Promise.allSettled(starts);
-  for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+  started.push(results.flatMap((r) => r.status === 'fulfilled' ? [r.value] : []));
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
   return results.map((r) => (r as PromiseFulfilledResult<Emulator>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
-/** Stops emulators in reverse start order, ignoring ones already stopped. */
-async function stopAll(emulators: Emulator[]): Promise<void> {
-  await Promise.allSettled([...emulators].reverse().map((e) => e.stop()));
+/**
+ * Stops emulators batch by batch in reverse start order (S3, which sends its notifications to SQS,
+ * before SQS), each batch at once, ignoring ones already stopped.
+ */
+async function stopAll(batches: Emulator[][]): Promise<void> {
+  for (const batch of [...batches].reverse()) await Promise.allSettled(batch.map((e) => e.stop()));
 }
 
 /**
@@ -85,7 +87,7 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
   const { resources } = loadManifest(opts.manifestPath ?? MANIFEST_PATH);
   const [s3Port, ddbPort, sqsPort, sesPort, cognitoPort, ec2Port] = (await pickPorts(6, opts.basePort ?? 0, host)) as [number, number, number, number, number, number];
   const outbox = new Outbox(join(dataDir, 'outbox.jsonl'));
-  const started: Emulator[] = [];
+  const started: Emulator[][] = [];
 
   try {
     const [ddb, sqs, ses, cognito, ec2] = await startTogether(started, [
@@ -127,12 +129,6 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       resolved[`queue:${name}`] = q.url;
       resolved[`queue:${name}:dlq`] = q.dlqUrl;
     }
-    // fauxqs keeps messages in memory: carry them across restarts (sqs-snapshot.ts).
-    const sqsClient = new SQSClient({ ...clientConfig, endpoint: sqs.endpoint });
-    const queueUrls = Object.fromEntries(Object.entries(resolved).filter(([ref]) => ref.startsWith('queue:')));
-    const snapshot = join(dataDir, 'sqs', 'messages.json');
-    const restored = await restoreQueues(sqsClient, queueUrls, snapshot);
-    if (restored) log(`[sqs] restored ${restored} queued message(s) from ${snapshot}`);
     const endpoints = { s3: s3.endpoint, dynamodb: ddb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, cognito: cognito.endpoint, ec2: ec2.endpoint };
     const env: Record<string, string> = {
       AWS_REGION: REGION,
@@ -167,9 +163,7 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
         await ses.collectMail();
         return outbox.list();
       },
-      stop: () => (stopping ??= ses.collectMail().catch(() => undefined)
-        .then(() => saveQueues(sqsClient, queueUrls, snapshot).catch((error: unknown) => log(`[sqs] could not save queued messages: ${String(error)}`)))
-        .then(() => stopAll(started))),
+      stop: () => (stopping ??= ses.collectMail().catch(() => undefined).then(() => stopAll(started))),
     };
   } catch (error) {
     await stopAll(started);

@@ -6,21 +6,51 @@
  * DARKROOM_BASE_PORT (first emulator port, default 4566; 0 = any free ports),
  * DARKROOM_RETRY_DELAY (seconds before a failed SQS record is retried; default: the queue's visibility
  * timeout, as on AWS), DARKROOM_READY_FILE (write the endpoints as JSON there once ready; used by tests),
- * DARKROOM_QUIET=1 (no per-request log lines).
+ * DARKROOM_QUIET=1 (no per-request log lines), DARKROOM_SCHEDULES=off (no schedule timers: scheduled
+ * functions run only on `POST /_local/schedule/<function-name>`), DARKROOM_POLLER_CONCURRENCY (SQS
+ * batches in flight per worker; default the number of cores), DARKROOM_VISIBILITY_TIMEOUT (seconds a
+ * received batch stays invisible; default each queue's own), DARKROOM_DRAIN_TIMEOUT (seconds a stop
+ * waits for requests and batches in progress; default 30). A literal (non-reference) manifest variable
+ * already set in this process's environment keeps that value (tests shorten RECONCILE_AFTER_SECONDS).
+ *
+ * SIGINT/SIGTERM stop in order: the API answers 503 to new requests and finishes the ones in progress,
+ * the schedules and pollers stop and their batches in flight finish against the running emulators
+ * (bounded by DARKROOM_DRAIN_TIMEOUT), then the emulators stop (S3 before SQS, whose journal keeps
+ * every message not deleted); exit 0. A second signal kills everything at once.
  */
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { functionEnvironment, loadManifest, ROOT } from '../manifest';
+import { functionEnvironment, loadManifest, parseReference, ROOT } from '../manifest';
 import { startHttpApi } from './api';
+import { killChildren } from './emulators/children';
 import { startPollers } from './pollers';
+import { startSchedules } from './scheduler';
 import { startStack } from './stack';
 
 // The SDK warns on every client that Node 20 loses support in 2027; Lambda runs nodejs22.x, and the
 // local stack is a development tool: say it once in the README instead of on every start.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/** Set by the first SIGINT/SIGTERM; the shutdown, once there is something to shut down. */
+let stopSignal: NodeJS.Signals | undefined;
+let shutdown: ((signal: NodeJS.Signals) => Promise<void>) | undefined;
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopSignal) {
+    console.log(`\n${signal} again: killing everything`);
+    killChildren();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  }
+  stopSignal = signal;
+  // Before the stack is up, main() notices stopSignal after the step in progress.
+  void shutdown?.(signal);
+}
+
 async function main(): Promise<void> {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const drainMs = Number(process.env.DARKROOM_DRAIN_TIMEOUT ?? 30) * 1000;
   const dataDir = resolve(ROOT, process.env.DARKROOM_DATA ?? '.local');
   const quiet = process.env.DARKROOM_QUIET === '1';
   const log = (line: string) => { if (!quiet) console.log(line); };
@@ -34,14 +64,22 @@ async function main(): Promise<void> {
     basePort: process.env.DARKROOM_BASE_PORT === undefined ? 4566 : Number(process.env.DARKROOM_BASE_PORT),
     log: (line) => emulatorLog.write(`${new Date().toISOString()} ${line}\n`),
   });
+  shutdown = async (signal) => {
+    console.log(`\n${signal}: stopping`);
+    await stack.stop();
+    process.exit(0);
+  };
+  if (stopSignal) return shutdown(stopSignal);
 
   // Handlers read their configuration from process.env at load, as on Lambda. All functions share this
   // process, so the union of their environments is used: the manifest gives a variable one meaning.
   const environment: Record<string, string> = { ...stack.env, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1', POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' };
   for (const fn of manifest.functions) {
     const env = functionEnvironment(fn, (ref) => stack.resources[ref], stack.env);
-    for (const [name, value] of Object.entries(env)) {
+    for (const [name, resolved] of Object.entries(env)) {
       if (name === 'POWERTOOLS_SERVICE_NAME') continue;
+      const literal = fn.env[name] !== undefined && !parseReference(fn.env[name]);
+      const value = literal && process.env[name] !== undefined ? process.env[name] : resolved;
       if (environment[name] !== undefined && environment[name] !== value && !(name in stack.env)) {
         throw new Error(`manifest gives ${name} two values (${environment[name]} and ${value}); make them one`);
       }
@@ -50,41 +88,57 @@ async function main(): Promise<void> {
   }
   Object.assign(process.env, environment);
 
+  const schedules = startSchedules({ functions: manifest.functions, region: stack.region, timers: process.env.DARKROOM_SCHEDULES !== 'off', log });
   const api = await startHttpApi({
     functions: manifest.functions,
     port: Number(process.env.PORT ?? 3000),
     log,
-    localRoutes: [async (request, url) => (request.method === 'GET' && url.pathname === '/_local/outbox')
-      ? { status: 200, body: await stack.outbox() } : undefined],
+    localRoutes: [
+      async (request, url) => (request.method === 'GET' && url.pathname === '/_local/outbox')
+        ? { status: 200, body: await stack.outbox() } : undefined,
+      async (request, url) => {
+        const name = /^\/_local\/schedule\/([^/]+)$/.exec(url.pathname)?.[1];
+        if (!name || request.method !== 'POST') return undefined;
+        const run = await schedules.runNow(decodeURIComponent(name));
+        if (!run) return { status: 404, body: { message: `no scheduled function ${name}`, scheduled: schedules.rates } };
+        return { status: run.error ? 502 : 200, body: run };
+      },
+    ],
   });
   const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
+  const seconds = (name: string) => process.env[name] === undefined ? undefined : Number(process.env[name]);
   const pollers = startPollers({
     sqs,
     functions: manifest.functions,
     queueUrl: (queue) => stack.resources[`queue:${queue}`]!,
     region: stack.region,
-    retryDelaySeconds: process.env.DARKROOM_RETRY_DELAY === undefined ? undefined : Number(process.env.DARKROOM_RETRY_DELAY),
+    retryDelaySeconds: seconds('DARKROOM_RETRY_DELAY'),
+    visibilityTimeoutSeconds: seconds('DARKROOM_VISIBILITY_TIMEOUT'),
+    concurrency: seconds('DARKROOM_POLLER_CONCURRENCY'),
     log,
   });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping`);
-    api.server.close();
-    api.server.closeAllConnections();
-    await pollers.stop();
+  shutdown = async (signal) => {
+    const stopping = Date.now();
+    console.log(`\n${signal}: stopping (a second signal kills everything at once)`);
+    await api.drain(drainMs);
+    const [, cutOff] = await Promise.all([
+      Promise.race([schedules.stop(), new Promise((r) => setTimeout(r, drainMs).unref())]),
+      pollers.stop(drainMs),
+    ]);
+    await api.close();
     await stack.stop();
+    console.log(`stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s${cutOff
+      ? `; ${cutOff} batch(es) cut off after ${drainMs / 1000} s: their messages return after the visibility timeout` : ''}`);
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (stopSignal) return shutdown(stopSignal);
 
   const ready = { api: api.url, outbox: `${api.url}/_local/outbox`, ...stack.endpoints, userPool: stack.userPool, dataDir, resources: stack.resources, env: stack.env };
   if (process.env.DARKROOM_READY_FILE) writeFileSync(process.env.DARKROOM_READY_FILE, JSON.stringify(ready, null, 2));
   const routes = manifest.functions.filter((fn) => fn.trigger.type === 'http').length;
   const workers = manifest.functions.filter((fn) => fn.trigger.type === 'sqs').map((fn) => fn.name);
+  const scheduled = Object.entries(schedules.rates).map(([name, rate]) => `${name} ${rate}`);
   console.log([
     `Darkroom local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${dataDir}, emulator logs in ${resolve(dataDir, 'emulators.log')})`,
     `  HTTP API     ${api.url}   (${routes} routes; GET /_local/outbox for mail and codes)`,
@@ -93,6 +147,7 @@ async function main(): Promise<void> {
     `  S3           ${stack.endpoints.s3}`,
     `  SQS          ${stack.endpoints.sqs}   workers: ${workers.join(', ')}`,
     `  SES          ${stack.endpoints.ses}`,
+    `  Schedules    ${scheduled.length ? scheduled.join(', ') : 'none'}${process.env.DARKROOM_SCHEDULES === 'off' ? ' (timers off)' : ''}; POST /_local/schedule/<function> runs one now`,
     `  EC2 (fake)   ${stack.endpoints.ec2}`,
     'Ctrl-C stops everything.',
   ].join('\n'));

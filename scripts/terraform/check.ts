@@ -14,6 +14,7 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join, resolve, basename } from 'node:path';
 import { parse, getReferencesInExpression } from '@cdktf/hcl2json';
+import { RATE_EXPRESSION } from '../manifest';
 
 // ------------------------------------------------------------------------------------------------
 // Types
@@ -565,7 +566,7 @@ export interface Manifest {
   layers: Record<string, unknown>;
   functions: {
     name: string;
-    trigger: { type: string; method?: string; path?: string; queue?: string; pool?: string };
+    trigger: { type: string; method?: string; path?: string; queue?: string; pool?: string; rate?: string };
     env: Record<string, string>;
     permissions: { resource: string; actions: string[] }[];
     layers?: string[];
@@ -610,11 +611,43 @@ function selectedFunctions(
 }
 
 /**
+ * What a function module needs for scheduled functions: an `aws_cloudwatch_event_rule` whose
+ * `schedule_expression` is `each.value.schedule.expression`, an `aws_cloudwatch_event_target` pointing
+ * at `aws_lambda_function.this[each.key]`, and an `aws_lambda_permission` for `events.amazonaws.com`
+ * limited to that rule, all three with the same `for_each`.
+ * @returns problems found, empty when the module is wired
+ */
+function checkScheduleWiring(module: ModuleConfig): string[] {
+  const problems: string[] = [];
+  const resources = resourceBlocks(module, 'resource');
+  const rule = resources.find((r) => r.type === 'aws_cloudwatch_event_rule');
+  const target = resources.find((r) => r.type === 'aws_cloudwatch_event_target');
+  const permission = resources.find((r) => r.type === 'aws_lambda_permission' && r.body['principal'] === 'events.amazonaws.com');
+  if (!rule || unwrap(rule.body['schedule_expression']) !== 'each.value.schedule.expression') {
+    problems.push('modules/function: no aws_cloudwatch_event_rule with schedule_expression = each.value.schedule.expression');
+  }
+  if (!target || !/^aws_lambda_function\.this\[each\.key\]\.arn$/.test(unwrap(target.body['arn']))
+    || !unwrap(target.body['rule']).startsWith(`aws_cloudwatch_event_rule.${rule?.name ?? '?'}[each.key]`)) {
+    problems.push('modules/function: no aws_cloudwatch_event_target from the rule to aws_lambda_function.this[each.key]');
+  }
+  if (!permission || !unwrap(permission.body['source_arn']).startsWith(`aws_cloudwatch_event_rule.${rule?.name ?? '?'}[each.key]`)
+    || !unwrap(permission.body['function_name']).startsWith('aws_lambda_function.this[each.key]')) {
+    problems.push('modules/function: no aws_lambda_permission letting events.amazonaws.com (source_arn = the rule) invoke the function');
+  }
+  const forEach = new Set([rule, target, permission].filter((r) => r).map((r) => unwrap(r!.body['for_each'])));
+  if (rule && target && permission && (forEach.size !== 1 || forEach.has(''))) {
+    problems.push('modules/function: the schedule rule, target and permission must share one for_each');
+  }
+  return problems;
+}
+
+/**
  * Checks that the root module covers the manifest: it reads `functions/manifest.json` with
  * `jsondecode(file(...))`; the calls of `modules/function` deploy every manifest function exactly
  * once (following the root's filter locals); `modules/api` gets a route for every http function and
  * builds route keys "METHOD /path" by for_each; tables, buckets and queues reach the storage and
- * queues modules by for_each over the manifest; layers by for_each over `manifest.layers`; and
+ * queues modules by for_each over the manifest; layers by for_each over `manifest.layers`; scheduled
+ * functions get their schedule passed and an EventBridge rule, target and permission; and
  * every 'kind:name' reference in the manifest names something that exists.
  * @param root - the root module
  * @param manifest - the parsed manifest
@@ -625,6 +658,9 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
   const findings: Finding[] = [];
   const report = (message: string): void => {
     findings.push({ check: 'manifest', module: root.dir, message });
+  };
+  const report2 = (messages: string[], call: string): void => {
+    for (const message of messages) report(`module.${call}: ${message}`);
   };
   const locals = localValues(root);
   const manifestLocal = unwrap(locals.get('manifest')?.value);
@@ -637,6 +673,7 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
 
   // Functions: every manifest function deployed by exactly one call of modules/function.
   const deployed = new Map<string, string[]>();
+  const selectedBy = new Map<string, Set<string>>();
   const functionCalls = callsOf('function');
   if (functionCalls.length === 0) report('no call of modules/function');
   for (const call of functionCalls) {
@@ -650,6 +687,7 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
       report(`module.${call.name}: ${selected}`);
       continue;
     }
+    selectedBy.set(call.name, selected);
     for (const n of selected) deployed.set(n, [...(deployed.get(n) ?? []), call.name]);
   }
   for (const f of manifest.functions) {
@@ -663,6 +701,19 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
     if (!lambda || unwrap(lambda.body['for_each']) !== 'var.functions') {
       report(`module.${call.name}: aws_lambda_function must use for_each = var.functions`);
     }
+  }
+
+  // Schedules: every scheduled function is deployed by a call that passes its schedule to a module
+  // whose EventBridge rule, target and invoke permission are created per scheduled function.
+  const types = new Map(manifest.functions.map((f) => [f.name, f.trigger.type]));
+  for (const call of functionCalls) {
+    const scheduled = [...(selectedBy.get(call.name) ?? [])].filter((n) => types.get(n) === 'schedule');
+    if (!scheduled.length) continue;
+    if (!/\bschedule\s*=/.test(unwrap(call.body['functions']))) {
+      report(`module.${call.name}: deploys scheduled ${scheduled.join(', ')} but passes no schedule`);
+    }
+    const child = resolve(root, call.body['source'] as string);
+    if (child) report2(checkScheduleWiring(child), call.name);
   }
 
   // Routes: every http function gets a route.
@@ -752,6 +803,9 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
     for (const l of f.layers ?? []) if (!(l in manifest.layers)) report(`function ${f.name}: layer "${l}" is not in manifest.layers`);
     if (f.trigger.type === 'sqs' && !(f.trigger.queue! in manifest.resources.queues)) {
       report(`function ${f.name}: trigger queue "${f.trigger.queue}" is not in manifest.resources.queues`);
+    }
+    if (f.trigger.type === 'schedule' && !RATE_EXPRESSION.test(f.trigger.rate ?? '')) {
+      report(`function ${f.name}: schedule rate "${f.trigger.rate ?? ''}" is not an EventBridge rate expression such as rate(5 minutes)`);
     }
     if (f.trigger.type === 'cognito' && !(f.trigger.pool! in manifest.resources.userPools)) {
       report(`function ${f.name}: trigger pool "${f.trigger.pool}" is not in manifest.resources.userPools`);

@@ -372,8 +372,38 @@ describe('checkManifestCoverage', () => {
     ]);
   });
 
+  /** The manifest with one scheduled function added. */
+  const withSchedule = (rate = 'rate(5 minutes)'): Manifest => {
+    const m = manifest();
+    m.functions = m.functions.filter((f) => f.trigger.type !== 'schedule');
+    m.functions.push({ name: 'x-sweep', trigger: { type: 'schedule', rate }, env: {}, permissions: [] });
+    return m;
+  };
+  const scheduleWiring = `
+locals {
+  scheduled = { for key, f in var.functions : key => f if f.schedule != null }
+}
+resource "aws_cloudwatch_event_rule" "schedule" {
+  for_each            = local.scheduled
+  schedule_expression = each.value.schedule.expression
+}
+resource "aws_cloudwatch_event_target" "schedule" {
+  for_each = local.scheduled
+  rule     = aws_cloudwatch_event_rule.schedule[each.key].name
+  arn      = aws_lambda_function.this[each.key].arn
+}
+resource "aws_lambda_permission" "schedule" {
+  for_each      = local.scheduled
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this[each.key].function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.schedule[each.key].arn
+}
+`;
+  const passingSchedule = 'merge(f, { schedule = f.type == "schedule" ? { expression = f.rate } : null })';
+
   /** A root that wires the manifest the way terraform/main.tf does, with pieces swappable. */
-  const root = (o: { functionsOf?: string; routesOf?: string; tables?: string; layerForEach?: string } = {}) => `
+  const root = (o: { functionsOf?: string; routesOf?: string; tables?: string; layerForEach?: string; functionsValue?: string } = {}) => `
 locals {
   manifest          = jsondecode(file("\${path.root}/../functions/manifest.json"))
   functions         = { for f in local.manifest.functions : f.name => { type = f.trigger.type } }
@@ -394,7 +424,7 @@ module "triggers" {
 }
 module "functions" {
   source    = "./modules/function"
-  functions = { for name, f in local.${o.functionsOf ?? 'service_functions'} : name => f }
+  functions = { for name, f in local.${o.functionsOf ?? 'service_functions'} : name => ${o.functionsValue ?? passingSchedule} }
 }
 module "api" {
   source = "./modules/api"
@@ -415,10 +445,10 @@ variable "mail_from" {
 }
 `;
 
-  const children = async () =>
+  const children = async (functionModule = scheduleWiring) =>
     memoryResolver({
       './modules/function': await parseModule('function', {
-        'main.tf': 'resource "aws_lambda_function" "this" {\n  for_each = var.functions\n}\n',
+        'main.tf': `resource "aws_lambda_function" "this" {\n  for_each = var.functions\n}\n${functionModule}`,
       }),
       './modules/api': await parseModule('api', {
         'main.tf':
@@ -463,6 +493,27 @@ variable "mail_from" {
     expect(messages(checkManifestCoverage(m, manifest(), await children()))).toEqual([
       'local.tables must be a for expression over local.manifest.resources.tables',
       'aws_lambda_layer_version must use for_each = local.manifest.layers',
+    ]);
+  });
+
+  test('accepts a scheduled function whose schedule reaches an EventBridge rule, target and permission', async () => {
+    const m = await parseModule('root', { 'main.tf': root({ functionsValue: passingSchedule }) });
+    expect(messages(checkManifestCoverage(m, withSchedule(), await children(scheduleWiring)))).toEqual([]);
+  });
+
+  test('reports a schedule not passed, a module without rule, target or permission, and a bad rate', async () => {
+    const m = await parseModule('root', { 'main.tf': root({ functionsValue: 'f' }) });
+    expect(messages(checkManifestCoverage(m, withSchedule('rate(1 minutes)'), await children('')))).toEqual([
+      'module.functions: deploys scheduled x-sweep but passes no schedule',
+      'module.functions: modules/function: no aws_cloudwatch_event_rule with schedule_expression = each.value.schedule.expression',
+      'module.functions: modules/function: no aws_cloudwatch_event_target from the rule to aws_lambda_function.this[each.key]',
+      'module.functions: modules/function: no aws_lambda_permission letting events.amazonaws.com (source_arn = the rule) invoke the function',
+      'function x-sweep: schedule rate "rate(1 minutes)" is not an EventBridge rate expression such as rate(5 minutes)',
+    ]);
+    const split = scheduleWiring.replace(/for_each {6}= local\.scheduled/, 'for_each      = var.functions');
+    const passing = await parseModule('root', { 'main.tf': root({ functionsValue: passingSchedule }) });
+    expect(messages(checkManifestCoverage(passing, withSchedule(), await children(split)))).toEqual([
+      'module.functions: modules/function: the schedule rule, target and permission must share one for_each',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { functionEnvironment, loadManifest, parseReference, ROOT } from '../../scripts/manifest';
+import { functionEnvironment, loadManifest, parseRate, parseReference, ROOT } from '../../scripts/manifest';
 
 const manifest = loadManifest();
 const handlerFolders = readdirSync(join(ROOT, 'functions'), { withFileTypes: true })
@@ -73,4 +73,23 @@ describe('functions/manifest.json', () => {
       expect(manifest.resources.queues[fn.trigger.queue]!.visibilityTimeout).toBeGreaterThanOrEqual(6 * fn.timeout);
     }
   });
+});
+
+describe('schedule triggers', () => {
+  it('gives every scheduled function an EventBridge rate expression', () => {
+    for (const fn of manifest.functions) {
+      if (fn.trigger.type === 'schedule') expect([fn.name, parseRate(fn.trigger.rate)]).toEqual([fn.name, expect.any(Number)]);
+    }
+  });
+
+  it.each([
+    ['rate(5 minutes)', 300], ['rate(1 minute)', 60], ['rate(1 hour)', 3600], ['rate(12 hours)', 43_200], ['rate(1 day)', 86_400], ['rate(7 days)', 604_800],
+  ])('parseRate(%s) = %d s', (rate, seconds) => {
+    expect(parseRate(rate)).toBe(seconds);
+  });
+
+  it.each(['rate(1 minutes)', 'rate(5 minute)', 'rate(0 minutes)', 'rate(05 minutes)', 'rate(5 seconds)', 'cron(0 12 * * ? *)', '5 minutes'])(
+    'parseRate(%s) refuses what EventBridge refuses', (rate) => {
+      expect(() => parseRate(rate)).toThrow(/not an EventBridge rate expression/);
+    });
 });

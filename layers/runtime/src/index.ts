@@ -20,3 +20,8 @@ export { authDependencies } from './auth';
 export type { Caller } from '@darkroom/jwt';
 export { sanitizeFileName, ownerKey, parseOwnerKey, MAX_FILE_NAME_LENGTH, type OwnerKey } from './keys';
 export { presignUpload, type PresignedUpload, type PresignUploadOptions } from './uploads';
+export { scheduleHandler, type ScheduledRun } from './schedule';
+export {
+  reconcilePending, tablePendingCatalog, objectCreatedEvent,
+  type PendingOriginal, type PendingCatalog, type PendingTableLayout, type ReconcileDeps, type ReconcileOptions, type ReconcileSummary,
+} from './reconcile';

@@ -1,8 +1,9 @@
 /**
  * Child process handling for the emulators that must run outside this process (DynamoDB Local's JVM,
  * s3rver with the OpenSSL legacy provider, fauxqs which is ESM-only). Every child is registered so
- * that it is killed on stop, on normal exit and on SIGINT/SIGTERM, and its pid is written to a pid
- * file so a child orphaned by a SIGKILLed parent is reaped on the next start.
+ * that it is killed on stop and on exit, and on SIGINT/SIGTERM when no one else handles the signal
+ * (start.ts does: it stops the stack in order and only then the children); its pid is written to a
+ * pid file so a child orphaned by a SIGKILLed parent is reaped on the next start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { createInterface } from 'node:readline';
 const live = new Set<ChildProcess>();
 let hooksInstalled = false;
 
-function killAllSync(): void {
+/** SIGKILLs every child still running (the forced way out: a second Ctrl-C, or exit). */
+export function killChildren(): void {
   for (const child of live) child.kill('SIGKILL');
   live.clear();
 }
@@ -19,14 +21,16 @@ function killAllSync(): void {
 function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  process.on('exit', killAllSync);
+  process.on('exit', killChildren);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const onSignal = (): void => {
-      killAllSync();
-      // Only take over the default behaviour (exit) when nobody else handles this signal.
-      if (process.listenerCount(signal) === 1) process.exit(signal === 'SIGINT' ? 130 : 143);
-    };
-    process.on(signal, onSignal);
+    process.on(signal, () => {
+      // A process that handles the signal itself stops its children in its own order (start.ts:
+      // the HTTP API and the pollers first, while the emulators still answer). Otherwise, take over
+      // the default behaviour: kill the children and exit.
+      if (process.listenerCount(signal) > 1) return;
+      killChildren();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
   }
 }
 

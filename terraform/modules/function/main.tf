@@ -12,6 +12,7 @@ locals {
   }
 
   sqs_consumers = { for key, f in var.functions : key => f if f.sqs_trigger != null }
+  scheduled     = { for key, f in var.functions : key => f if f.schedule != null }
 }
 
 data "aws_iam_policy_document" "assume" {
@@ -154,4 +155,40 @@ resource "aws_lambda_event_source_mapping" "this" {
 
   # Lambda checks the role's SQS permissions when the mapping is created.
   depends_on = [aws_iam_role_policy.this]
+}
+
+# Scheduled functions: one EventBridge rule each, targeting the function, which lets EventBridge
+# (that rule only) invoke it. EventBridge retries a failed asynchronous invocation itself.
+resource "aws_cloudwatch_event_rule" "schedule" {
+  for_each = local.scheduled
+
+  name                = "${local.function_names[each.key]}-schedule"
+  description         = "Invokes ${local.function_names[each.key]} at ${each.value.schedule.expression}"
+  schedule_expression = each.value.schedule.expression
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "schedule" {
+  for_each = local.scheduled
+
+  rule      = aws_cloudwatch_event_rule.schedule[each.key].name
+  target_id = "lambda"
+  arn       = aws_lambda_function.this[each.key].arn
+
+  retry_policy {
+    # Scheduled functions are idempotent sweeps: a run EventBridge could not deliver within an hour
+    # is dropped, and the next one does its work.
+    maximum_event_age_in_seconds = 3600
+    maximum_retry_attempts       = 3
+  }
+}
+
+resource "aws_lambda_permission" "schedule" {
+  for_each = local.scheduled
+
+  statement_id  = "AllowEventBridgeSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this[each.key].function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.schedule[each.key].arn
 }

@@ -27,3 +27,8 @@ output "log_group_names" {
   description = "CloudWatch log group names, keyed by manifest name."
   value       = { for key, g in aws_cloudwatch_log_group.this : key => g.name }
 }
+
+output "schedule_rule_arns" {
+  description = "EventBridge rule ARNs of the scheduled functions, keyed by manifest name."
+  value       = { for key, r in aws_cloudwatch_event_rule.schedule : key => r.arn }
+}

@@ -8,6 +8,8 @@ variable "functions" {
     Lambda functions to deploy, keyed by manifest name. References ('table:x', 'bucket:y', ...) are
     already resolved by the caller: `environment` holds final values, `layer_arns` final ARNs.
     `sqs_trigger` is set for queue consumers; the module adds the consume permissions itself.
+    `schedule` is set for scheduled functions: an EventBridge rule with that schedule expression
+    (e.g. "rate(5 minutes)") invokes the function, which the module permits.
   EOT
   type = map(object({
     description  = optional(string, "")
@@ -22,11 +24,22 @@ variable "functions" {
       batch_size         = number
       visibility_timeout = number
     }))
+    schedule = optional(object({
+      expression = string
+    }))
   }))
 
   validation {
     condition     = alltrue([for f in values(var.functions) : contains(["arm64", "x86_64"], f.architecture)])
     error_message = "Each function's architecture must be \"arm64\" or \"x86_64\"."
+  }
+
+  validation {
+    # EventBridge rate expressions: singular unit exactly for 1 (scripts/manifest.ts RATE_EXPRESSION).
+    condition = alltrue([
+      for f in values(var.functions) : f.schedule == null ? true : can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", f.schedule.expression))
+    ])
+    error_message = "A schedule must be an EventBridge rate expression such as \"rate(5 minutes)\" (singular unit for 1)."
   }
 
   validation {
