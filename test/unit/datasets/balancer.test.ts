@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, StartInstancesCommand, StopInstancesCommand, type InstanceStateName } from '@aws-sdk/client-ec2';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,7 +12,7 @@ const deps: BalancerDeps = {
   ec2: new EC2Client({ region: 'us-east-1' }), doc: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
   tableName: 'darkroom-balancer', workerTag: { key: 'darkroom:role', value: 'worker' },
 };
-const instance = (id: string, state: string, extra: Record<string, unknown> = {}) => ({ InstanceId: id, State: { Name: state }, LaunchTime: new Date('2026-01-01T00:00:00Z'), Tags: [{ Key: 'darkroom:role', Value: 'worker' }], ...extra });
+const instance = (id: string, state: string, extra: Record<string, unknown> = {}) => ({ InstanceId: id, State: { Name: state as InstanceStateName }, LaunchTime: new Date('2026-01-01T00:00:00Z'), Tags: [{ Key: 'darkroom:role', Value: 'worker' }], ...extra });
 const fleet = (...instances: ReturnType<typeof instance>[]) => ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: instances }] });
 const cancelled = (...codes: string[]) => new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
 
