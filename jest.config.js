@@ -12,8 +12,9 @@ const transform = {
 const common = {
   testEnvironment: 'node',
   transform,
-  // Middy ships ESM only; everything else in node_modules is CommonJS and stays untransformed.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  // Middy and archiver 8 (with its zip-stream, compress-commons, crc32-stream, is-stream) ship ESM only;
+  // everything else in node_modules is CommonJS and stays untransformed.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|archiver|zip-stream|compress-commons|crc32-stream|is-stream)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 

@@ -38,6 +38,18 @@ locals {
     }
   }
 
+  # Objects a bucket starts with: every file of its manifest `seed` directory (the datasets
+  # service's sample images), keyed "<bucket>/<path>", the key being the path in the directory.
+  bucket_seed_objects = merge([
+    for name, b in local.manifest.resources.buckets : {
+      for file in fileset("${path.root}/../${b.seed}", "**") : "${name}/${file}" => {
+        bucket = name
+        key    = file
+        source = "${path.root}/../${b.seed}/${file}"
+      }
+    } if can(b.seed)
+  ]...)
+
   queues = {
     for name, q in local.manifest.resources.queues : name => {
       visibility_timeout = q.visibilityTimeout
@@ -206,6 +218,7 @@ module "storage" {
   name_prefix          = local.name_prefix
   tables               = local.tables
   buckets              = local.buckets
+  seed_objects         = local.bucket_seed_objects
   cors_allowed_origins = var.cors_allowed_origins
   deletion_protection  = var.deletion_protection
 }

@@ -6,8 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ensureQueues, ensureTables } from './emulators/bootstrap';
+import { ensureBucketSeeds, ensureQueues, ensureTables } from './emulators/bootstrap';
 import { startCognito } from './emulators/cognito';
 import { startDynamoDb, type Emulator } from './emulators/dynamodb';
 import { startEc2 } from './emulators/ec2';
@@ -113,6 +114,11 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       buckets: entries(resources.buckets).map(([name]) => awsName(name)),
       notifications,
     }, log)] as const);
+
+    const seeded = await ensureBucketSeeds(new S3Client({
+      ...clientConfig, endpoint: s3.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    }), resources.buckets);
+    if (seeded) log(`[s3] seeded ${seeded} object(s) from the manifest's bucket seed directories`);
 
     const issuer = `${cognito.issuerDomain}/${pool.id}`;
     const userPool = { id: pool.id, clientId: pool.clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json` };

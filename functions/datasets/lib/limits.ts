@@ -1,6 +1,7 @@
 /**
  * Every cap of the datasets service in one place, with where each number comes from. Bytes unless named.
  */
+import { MAX_IMAGE_BYTES, UPLOAD_URL_TTL as MEDIA_UPLOAD_URL_TTL } from '@darkroom/media';
 
 /** Project names: 1-75 characters of letters, digits, `_`, `-`, `.` and space; case-sensitive. */
 export const PROJECT_NAME_PATTERN = '^[A-Za-z0-9_. -]{1,75}$';
@@ -26,10 +27,10 @@ export const BATCH_GET_KEYS = 100;
 export const MAX_UPLOAD_URLS = 100;
 /** Objects per `/projects/upload_update` and `/projects/delete_images` call (each is HEADed or deleted). */
 export const MAX_REGISTER_OBJECTS = 1000;
-/** Largest image accepted through `upload_urls`, bytes (50 MiB, as the images service). */
-export const MAX_DATA_BYTES = 50 * 1024 * 1024;
-/** Lifetime of an upload policy, seconds (15 minutes). */
-export const UPLOAD_URL_TTL = 900;
+/** Largest image accepted through `upload_urls`, bytes: the media services' cap (50 MiB). */
+export const MAX_DATA_BYTES = MAX_IMAGE_BYTES;
+/** Lifetime of an upload policy, seconds: the media services' (15 minutes). */
+export const UPLOAD_URL_TTL = MEDIA_UPLOAD_URL_TTL;
 /** Lifetime of an export's presigned GET, seconds (seed 003: "this link expire after 1 hours"). */
 export const DOWNLOAD_URL_TTL = 3600;
 

@@ -113,6 +113,9 @@ export const dataPartition = (projectId: string, type: TypeMethod) => `DATA#${pr
 export const dataKey = (projectId: string, type: TypeMethod, filename: string) => ({ pk: dataPartition(projectId, type), sk: filename });
 export const taskKey = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
 export const runningPartition = (projectId: string) => `RUNNING#${projectId}`;
+/** Every task ever started on a project (kept until the task's TTL), so deleting the project removes its tasks. */
+export const projectTasksPartition = (projectId: string) => `TASKS#${projectId}`;
+export const projectTaskKey = (projectId: string, taskId: string) => ({ pk: projectTasksPartition(projectId), sk: taskId });
 export const runningKey = (projectId: string, taskId: string) => ({ pk: runningPartition(projectId), sk: `TASK#${taskId}` });
 /** An exclusive lock of one task kind on a project (e.g. one running generation task at a time). */
 export const lockKey = (projectId: string, kind: TaskKind) => ({ pk: runningPartition(projectId), sk: `LOCK#${kind}` });

@@ -3,7 +3,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { conflict } from '@darkroom/runtime';
 import { TASK_TTL } from './limits';
 import {
-  ACTIVE_TASK_STATUSES, lockKey, projectKey, runningPartition, runningKey, taskKey,
+  ACTIVE_TASK_STATUSES, lockKey, projectKey, projectTaskKey, runningPartition, runningKey, taskKey,
   type ProjectRecord, type TaskKind, type TaskRecord, type TaskStatus,
 } from './model';
 import { projectConditionError, type Owner } from './projects';
@@ -30,7 +30,8 @@ export interface NewTask {
 
 /**
  * Starts a task on a project in one transaction: the task item, its running marker (what
- * {@link countRunningTasks} counts), optionally the kind's lock, and a condition that the project exists
+ * {@link countRunningTasks} counts), its entry in the project's task index (what a project's deletion
+ * removes), optionally the kind's lock, and a condition that the project exists
  * and is not being deleted, so a task can never start on a project `/projects/delete` is removing.
  * @returns the stored task
  * @throws 404 when the project is gone; 409 while it is being deleted, or when `exclusive` and a task
@@ -60,6 +61,7 @@ export async function startTask(table: DatasetsTable, task: NewTask): Promise<Ta
         },
         { Put: { TableName: table.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { TableName: table.tableName, Item: marker } },
+        { Put: { TableName: table.tableName, Item: { ...projectTaskKey(task.project.project_id, taskId), expires_at: expiresAt } } },
         ...(task.exclusive ? [{
           Put: {
             TableName: table.tableName,
@@ -76,7 +78,7 @@ export async function startTask(table: DatasetsTable, task: NewTask): Promise<Ta
       const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: projectKey(task.owner.sub, task.project.project_id), ConsistentRead: true }));
       throw projectConditionError(Item as ProjectRecord | undefined);
     }
-    if (codes?.[3] === 'ConditionalCheckFailed') throw conflict(`A ${task.kind} task is already running on this project`);
+    if (codes?.[4] === 'ConditionalCheckFailed') throw conflict(`A ${task.kind} task is already running on this project`);
     if (codes?.includes('TransactionConflict')) throw conflict('Another request is changing this project; try again');
     throw error;
   }
@@ -148,6 +150,26 @@ export async function addTaskProgress(table: DatasetsTable, taskId: string, done
     return Attributes as TaskRecord;
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Sets an active task's progress to `done` units (a worker that restarts its whole job starts from 0).
+ * @returns false when the task is no longer active
+ */
+export async function setTaskProgress(table: DatasetsTable, taskId: string, done: number): Promise<boolean> {
+  try {
+    await table.doc.send(new UpdateCommand({
+      TableName: table.tableName, Key: taskKey(taskId),
+      UpdateExpression: 'SET done = :done, updated_at = :now',
+      ConditionExpression: '#status IN (:pending, :running)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':done': done, ':now': new Date().toISOString(), ':pending': 'PENDING', ':running': 'RUNNING' },
+    }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
 }

@@ -19,6 +19,11 @@ export interface JwtAuthOptions {
    * service's `id_token` body field (seed 003). Runs after body parsing.
    */
   tokenFrom?: (event: APIGatewayProxyEventV2) => string | undefined;
+  /**
+   * A second token the request may carry (seed 003's `access_token` body field next to `id_token`).
+   * When present it is verified like the first and must name the same user (`sub`), else 401.
+   */
+  sameUserTokenFrom?: (event: APIGatewayProxyEventV2) => string | undefined;
 }
 
 /**
@@ -40,7 +45,8 @@ const unauthorized = (message: string) =>
 
 /**
  * Middy middleware that authenticates the request: verifies the Cognito token, refuses tokens of a session
- * that began (`auth_time`, else `iat`) at or before the user's last logout, and sets `context.caller`.
+ * that began (`auth_time`, else `iat`) at or before the user's last logout, verifies the optional second
+ * token (`sameUserTokenFrom`) and that it names the same user, and sets `context.caller`.
  *
  * @throws 401 (http-errors, exposed) for a missing, malformed, expired, wrongly signed, wrong-issuer,
  *   wrong-client or revoked token. The reason is generic on purpose, and logged by the caller's logger.
@@ -61,6 +67,18 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<APIGatewayProxyE
       const revokedBefore = await options.revocations.revokedBefore(caller.sub);
       if (revokedBefore !== undefined && caller.authTime <= revokedBefore) {
         throw unauthorized('Token has been revoked: log in again');
+      }
+      const second = options.sameUserTokenFrom?.(request.event);
+      if (second !== undefined) {
+        let other: Caller | undefined;
+        try {
+          other = await options.verifier.verify(second);
+        } catch (cause) {
+          const error = unauthorized('Invalid or expired access_token');
+          (error as { cause?: unknown }).cause = cause;
+          throw error;
+        }
+        if (other.sub !== caller.sub) throw unauthorized('access_token belongs to another user');
       }
       request.context.caller = caller;
     },

@@ -2,14 +2,14 @@ import { createTokenVerifier, dynamoRevocationStore, jwtAuth, type JwtAuthOption
 import { dynamo } from './aws';
 import { loadConfig, optionalEnv } from './config';
 
-let shared: Omit<JwtAuthOptions, 'tokenFrom'> | undefined;
+let shared: Omit<JwtAuthOptions, 'tokenFrom' | 'sameUserTokenFrom'> | undefined;
 
 /**
  * The verifier and revocation store every authenticated function shares, built once per cold start from
  * `USER_POOL_ID`, `USER_POOL_CLIENT_ID`, `AUTH_TABLE` (and, on the local stack, `JWT_ISSUER`, `JWKS_URI`).
  * @throws ConfigError when one of the required variables is missing
  */
-export function authDependencies(): Omit<JwtAuthOptions, 'tokenFrom'> {
+export function authDependencies(): Omit<JwtAuthOptions, 'tokenFrom' | 'sameUserTokenFrom'> {
   if (!shared) {
     const config = loadConfig({ userPoolId: 'USER_POOL_ID', clientId: 'USER_POOL_CLIENT_ID', authTable: 'AUTH_TABLE' });
     shared = {
@@ -26,4 +26,5 @@ export function authDependencies(): Omit<JwtAuthOptions, 'tokenFrom'> {
 }
 
 /** The JWT middleware with the shared dependencies; see {@link jwtAuth}. */
-export const authenticate = (tokenFrom?: JwtAuthOptions['tokenFrom']) => jwtAuth({ ...authDependencies(), tokenFrom });
+export const authenticate = (tokenFrom?: JwtAuthOptions['tokenFrom'], sameUserTokenFrom?: JwtAuthOptions['sameUserTokenFrom']) =>
+  jwtAuth({ ...authDependencies(), tokenFrom, sameUserTokenFrom });

@@ -30,6 +30,8 @@ export interface HttpHandlerOptions<S extends RouteSchema, A extends 'required' 
   body?: BodyMode;
   /** Another place a token may be sent, e.g. seed 003's `id_token` body field. */
   tokenFrom?: (event: HttpEvent) => string | undefined;
+  /** A second token the request may carry (seed 003's `access_token`): verified, and it must name the caller, else 401. */
+  sameUserTokenFrom?: (event: HttpEvent) => string | undefined;
 }
 
 /** What a route's function receives. */
@@ -132,7 +134,7 @@ export function httpHandler<S extends RouteSchema, A extends 'required' | 'none'
         .use(clarifyErrors())
         .use(normalizeEvent(body));
       if (body === 'json') stack.use(httpJsonBodyParser());
-      if (options.auth === 'required') stack.use(authenticate(options.tokenFrom));
+      if (options.auth === 'required') stack.use(authenticate(options.tokenFrom, options.sameUserTokenFrom));
       if (options.schema) stack.use(validator({ eventSchema: routeValidator(options.schema) }));
       return stack.handler(async (event, context) => route({
         input: { body: event.body, query: event.queryStringParameters ?? {}, path: event.pathParameters ?? {} } as RouteInput<S>,

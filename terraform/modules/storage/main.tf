@@ -1,6 +1,17 @@
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
+locals {
+  # Content types of seed objects by extension; anything else is uploaded as a byte stream.
+  seed_content_types = {
+    jpg  = "image/jpeg"
+    jpeg = "image/jpeg"
+    png  = "image/png"
+    webp = "image/webp"
+    json = "application/json"
+  }
+}
+
 resource "aws_dynamodb_table" "this" {
   for_each = var.tables
 
@@ -173,4 +184,18 @@ resource "aws_s3_bucket_policy" "this" {
   policy = data.aws_iam_policy_document.tls_only[each.key].json
 
   depends_on = [aws_s3_bucket_public_access_block.this]
+}
+
+# The files a bucket starts with (var.seed_objects), re-uploaded when their content changes.
+resource "aws_s3_object" "seed" {
+  for_each = var.seed_objects
+
+  bucket       = aws_s3_bucket.this[each.value.bucket].id
+  key          = each.value.key
+  source       = each.value.source
+  source_hash  = filemd5(each.value.source)
+  content_type = lookup(local.seed_content_types, lower(regex("[^.]*$", each.value.key)), "application/octet-stream")
+  tags         = var.tags
+
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.this]
 }

@@ -19,6 +19,16 @@ variable "buckets" {
   }))
 }
 
+variable "seed_objects" {
+  description = "Objects the buckets start with (a manifest bucket's `seed` directory), keyed \"<bucket>/<key>\": the manifest bucket name, the object key and the local file to upload."
+  type = map(object({
+    bucket = string
+    key    = string
+    source = string
+  }))
+  default = {}
+}
+
 variable "cors_allowed_origins" {
   description = "Browser origins allowed to PUT/POST (presigned uploads) and GET (presigned downloads) on the buckets."
   type        = list(string)

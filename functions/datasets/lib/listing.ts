@@ -1,0 +1,108 @@
+import { badRequest } from '@darkroom/runtime';
+import { existingData, listData, type DataPageToken } from './data';
+import type { DatasetsDeps } from './deps';
+import { LIST_DATA_PAGE } from './limits';
+import type { ProjectRecord, TypeMethod } from './model';
+import { groupsOf, listProjects, requireProject, requireProjectByName, updateProject, type Owner, type ProjectChanges } from './projects';
+import { mapLimit } from './table';
+import { listRunningTasks } from './tasks';
+
+/**
+ * `/projects/list`: the caller's projects, newest first, with seed 003's DynamoDB-typed values.
+ * @returns `{items: [{project_name: {S}, project_id: {S}, s3_prefix: {S}}]}`
+ */
+export async function listProjectsTyped(deps: DatasetsDeps, owner: Owner) {
+  const projects = await listProjects(deps.table, owner);
+  return { items: projects.map((p) => ({ project_name: { S: p.project_name }, project_id: { S: p.project_id }, s3_prefix: { S: p.s3_prefix } })) };
+}
+
+const runningOf = async (deps: DatasetsDeps, project: ProjectRecord) =>
+  (await listRunningTasks(deps.table, project.project_id)).map(({ task_id, project_id }) => ({ task_id, project_id }));
+
+/**
+ * `/projects/list_info`: every project with its running tasks and group counters, newest first.
+ * @returns `[{project_name, project_id, s3_prefix, ls_task: [{task_id, project_id}], groups: {ORIGINAL?: {count, size}, ...}}]`
+ */
+export async function listProjectsInfo(deps: DatasetsDeps, owner: Owner) {
+  const projects = await listProjects(deps.table, owner);
+  return mapLimit(projects, 8, async (project) => ({
+    project_name: project.project_name,
+    project_id: project.project_id,
+    s3_prefix: project.s3_prefix,
+    ls_task: await runningOf(deps, project),
+    groups: groupsOf(project),
+  }));
+}
+
+/**
+ * `/projects/info {project_name}`: one project's details; `groups` is null while it holds no data.
+ * @throws 404 for a name the caller has no project of
+ */
+export async function projectInfo(deps: DatasetsDeps, owner: Owner, projectName: string) {
+  const project = await requireProjectByName(deps.table, owner, projectName);
+  const groups = groupsOf(project, true);
+  return {
+    identity_id: owner.sub,
+    project_name: project.project_name,
+    project_id: project.project_id,
+    description: project.description,
+    is_sample: project.is_sample,
+    times_generated: project.times_generated,
+    ls_task: (await runningOf(deps, project)).map((task) => task.task_id),
+    groups: Object.keys(groups).length ? groups : null,
+  };
+}
+
+/**
+ * `/projects/update_info`: rename and/or describe a project.
+ * @returns `{project_id, s3_prefix, is_sample, gen_status, project_name, description}`
+ * @throws 404 for an unknown current name; 409 when the new name is taken
+ */
+export async function updateProjectInfo(deps: DatasetsDeps, owner: Owner, currentName: string, changes: ProjectChanges) {
+  const project = await updateProject(deps.table, owner, currentName, changes);
+  const running = await listRunningTasks(deps.table, project.project_id);
+  return {
+    project_id: project.project_id,
+    s3_prefix: project.s3_prefix,
+    is_sample: project.is_sample,
+    gen_status: running.some((task) => task.kind === 'generation') ? 'GENERATING' : 'FINISH',
+    project_name: project.project_name,
+    description: project.description,
+  };
+}
+
+/** Input of {@link listProjectData}, as seed 003 names it. */
+export interface ListDataInput {
+  project_id: string;
+  type_method: TypeMethod;
+  num_limit?: number;
+  next_token?: '' | DataPageToken | null;
+}
+
+/**
+ * `/projects/list_data`: one page of a group, in filename order.
+ * @returns `{items: [{filename, s3_key, gen_id, classtype}], next_token: {filename, project_id} | null}`
+ *   (`s3_key` with the bucket name, as seed 003 shows it)
+ * @throws 404 for a project that is not the caller's; 400 for a next_token of another project
+ */
+export async function listProjectData(deps: DatasetsDeps, owner: Owner, input: ListDataInput) {
+  const token = input.next_token || undefined;
+  if (token && token.project_id !== input.project_id) throw badRequest('next_token belongs to another project');
+  const project = await requireProject(deps.table, owner, input.project_id);
+  const page = await listData(deps.table, project.project_id, input.type_method, input.num_limit ?? LIST_DATA_PAGE.default, token);
+  return {
+    items: page.items.map((item) => ({ filename: item.filename, s3_key: `${deps.bucket}/${item.key}`, gen_id: item.gen_id, classtype: item.classtype, size: item.size })),
+    next_token: page.next_token,
+  };
+}
+
+/**
+ * `/projects/upload_check {project_id, ls_filename}`: which names already exist among the project's
+ * originals, with their stored sizes, DynamoDB-typed as seed 003 shows.
+ * @returns `[{filename: {S}, size: {N}}]`
+ */
+export async function checkUploadNames(deps: DatasetsDeps, owner: Owner, projectId: string, names: string[], type: TypeMethod = 'ORIGINAL') {
+  const project = await requireProject(deps.table, owner, projectId);
+  const existing = await existingData(deps.table, project.project_id, type, names);
+  return existing.map(({ filename, size }) => ({ filename: { S: filename }, size: { N: String(size) } }));
+}

@@ -1,0 +1,27 @@
+import type { RouteContract, RouteSchema } from '@darkroom/runtime';
+import { groupDetail, groupsMap, projectName, tokenFields } from '../lib/schemas';
+
+/** POST /projects/info (seed 003). */
+export const schema = {
+  body: { type: 'object', properties: { ...tokenFields, project_name: projectName }, required: ['project_name'], additionalProperties: false },
+} as const satisfies RouteSchema;
+
+export const contract = {
+  summary: 'Project details',
+  description: 'A project by name: its running task ids, dataset version (`times_generated`) and groups with `data_number` (`[train, val, test]`, null until split); `groups` is null while it holds no data.',
+  responses: {
+    200: {
+      description: 'The project',
+      body: {
+        type: 'object',
+        properties: {
+          identity_id: { type: 'string' }, project_name: { type: 'string' }, project_id: { type: 'string' },
+          description: { type: 'string' }, is_sample: { type: 'boolean' },
+          times_generated: { type: 'integer' }, ls_task: { type: 'array', items: { type: 'string' } },
+          groups: { anyOf: [groupsMap(groupDetail), { type: 'null' }] },
+        },
+        required: ['identity_id', 'project_name', 'project_id', 'times_generated', 'ls_task', 'groups'],
+      },
+    },
+  },
+} as const satisfies RouteContract;

@@ -1,0 +1,54 @@
+import type { RouteContract, RouteSchema } from '@darkroom/runtime';
+import { LIST_DATA_PAGE } from '../lib/limits';
+import { classType, filename, projectId, tokenFields, typeMethod } from '../lib/schemas';
+
+const pageToken = {
+  type: 'object',
+  properties: { filename, project_id: projectId },
+  required: ['filename', 'project_id'],
+  additionalProperties: false,
+} as const;
+
+/** POST /projects/list_data (seed 003): `next_token` is `""` (or null) on the first page, then the previous page's token. */
+export const schema = {
+  body: {
+    type: 'object',
+    properties: {
+      ...tokenFields,
+      project_id: projectId,
+      type_method: typeMethod,
+      num_limit: { type: 'integer', minimum: 1, maximum: LIST_DATA_PAGE.max, description: `default ${LIST_DATA_PAGE.default}` },
+      next_token: { anyOf: [{ const: '' }, { type: 'null' }, pageToken] },
+    },
+    required: ['project_id', 'type_method'],
+    additionalProperties: false,
+  },
+} as const satisfies RouteSchema;
+
+export const contract = {
+  summary: "List a group's data",
+  description: 'One page of a group in filename order; every item appears exactly once across pages. A next_token of another project or user is 400.',
+  responses: {
+    200: {
+      description: 'A page',
+      body: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                filename: { type: 'string' }, s3_key: { type: 'string', description: '`<bucket>/<identity_id>/<project_id>/...`' },
+                gen_id: { type: 'string' }, classtype: classType, size: { type: 'integer', description: 'bytes' },
+              },
+              required: ['filename', 's3_key', 'gen_id', 'classtype'],
+            },
+          },
+          next_token: { anyOf: [{ type: 'object', properties: { filename: { type: 'string' }, project_id: { type: 'string' } }, required: ['filename', 'project_id'] }, { type: 'null' }] },
+        },
+        required: ['items', 'next_token'],
+      },
+    },
+  },
+} as const satisfies RouteContract;

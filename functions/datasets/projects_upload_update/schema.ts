@@ -1,0 +1,47 @@
+import type { RouteContract, RouteSchema } from '@darkroom/runtime';
+import { MAX_REGISTER_OBJECTS } from '../lib/limits';
+import { bytes, filename, projectId, projectName, tokenFields, typeMethod } from '../lib/schemas';
+
+/** POST /projects/upload_update (seed 003). */
+export const schema = {
+  body: {
+    type: 'object',
+    properties: {
+      ...tokenFields,
+      project_id: projectId,
+      project_name: projectName,
+      type_method: { ...typeMethod, description: 'default ORIGINAL' },
+      ls_object_info: {
+        type: 'array', minItems: 1, maxItems: MAX_REGISTER_OBJECTS,
+        items: {
+          type: 'object',
+          properties: {
+            s3_key: { type: 'string', minLength: 1, maxLength: 1024, description: '`<bucket>/<identity_id>/<project_id>/<filename>` (the bucket part may be left out)' },
+            filename,
+            hash: { type: 'string', maxLength: 256 },
+            size: { ...bytes, description: "the client's number; the stored size is S3's" },
+            is_ori: { type: 'boolean' },
+            gen_id: { type: 'string', maxLength: 256 },
+            size_old: bytes,
+          },
+          required: ['s3_key', 'filename', 'hash', 'size'],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['project_id', 'project_name', 'ls_object_info'],
+    additionalProperties: false,
+  },
+} as const satisfies RouteSchema;
+
+export const contract = {
+  summary: 'Register uploaded objects',
+  description: 'Registers objects uploaded with /projects/upload_urls. Each `s3_key` must be exactly the caller\'s key for its filename (else 403, nothing registered) '
+    + 'and the object must exist (else 400). Sizes are S3\'s ContentLength; re-registering a name replaces it.',
+  responses: {
+    200: {
+      description: 'How many objects were new and how many replaced',
+      body: { type: 'object', properties: { created: { type: 'integer' }, replaced: { type: 'integer' } }, required: ['created', 'replaced'] },
+    },
+  },
+} as const satisfies RouteContract;
