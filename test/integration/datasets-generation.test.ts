@@ -5,8 +5,9 @@ import { allData, recountGroups } from '../../functions/datasets/lib/data';
 import { startGeneration, type GenerationMessage } from '../../functions/datasets/lib/generation';
 import { handleGenerationMessage } from '../../functions/datasets/lib/generation-worker';
 import { countAttribute, projectKey, sizeAttribute, TYPE_METHODS } from '../../functions/datasets/lib/model';
+import yauzl from 'yauzl';
 import { datasetsResources, fixtureImages, runTask, seedProject, waitForTask } from '../support/datasets-generation';
-import { api, clients, newUser, stack, type TestUser } from '../support/stack';
+import { api, clients, newUser, stack, waitFor, type TestUser } from '../support/stack';
 
 let ada: TestUser;
 let eve: TestUser;
@@ -23,6 +24,17 @@ async function expectExactCounters(user: TestUser, projectId: string) {
   for (const type of TYPE_METHODS) expect([type, Number(project[countAttribute(type)] ?? 0), Number(project[sizeAttribute(type)] ?? 0)]).toEqual([type, recount[type].count, recount[type].size]);
   return recount;
 }
+/** The entry names of a zip. */
+const zipNames = (data: Buffer) => new Promise<string[]>((resolve, reject) => {
+  yauzl.fromBuffer(data, { lazyEntries: true }, (error, zip) => {
+    if (error || !zip) return reject(error);
+    const names: string[] = [];
+    zip.on('entry', (entry: yauzl.Entry) => { names.push(entry.fileName); zip.readEntry(); });
+    zip.on('end', () => resolve(names));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+});
 const objectsUnder = async (prefix: string) => {
   const { Contents = [] } = await clients().s3.send(new ListObjectsV2Command({ Bucket: datasetsResources().bucket, Prefix: prefix }));
   return Contents.map((c) => c.Key!);
@@ -41,36 +53,56 @@ describe('generation: the whole flow', () => {
     expect((await api('/generate/list_method', { body: {} })).status).toBe(401);
   });
 
-  it('preprocesses with PRE-000+PRE-002+PRE-008, then augments with four methods x 5, counters exact, version 2', async () => {
-    const pre = await runTask(ada, { project_id: project.project_id, project_name: project.project_name, ls_method_id: ['PRE-008', 'PRE-000', 'PRE-002'], data_number: [4, 1, 1] });
-    expect(pre.started.times_generated).toBe(1);
-    expect(pre).toMatchObject({ status: 'FINISH', process_type: 'PREPROCESS', number_finished: 6, number_total: 6, number_failed: 0, ls_method_id: ['PRE-000', 'PRE-002', 'PRE-008'] });
-    expect(pre.reference_images.map((r: { method_id: string }) => r.method_id)).toEqual(['PRE-002', 'PRE-008']);
-    for (const r of pre.reference_images) expect(project.images.map((i) => i.filename)).toContain(r.filename);
-    const preprocessed = await allData(datasetsResources().table, project.project_id, 'PREPROCESS');
-    expect(preprocessed.map((d) => d.filename).sort()).toEqual(project.images.map((i) => i.filename).sort());
-    expect(preprocessed.filter((d) => d.classtype === 'TRAIN')).toHaveLength(4);
-    for (const d of preprocessed) expect(d).toMatchObject({ is_ori: false, gen_id: 'PRE-000+PRE-002+PRE-008', details: { methods: expect.any(Array) } });
+  it('the sample project: PRE-000+PRE-002+PRE-008, then four AUG methods x 5; list_data, info and the AUGMENT export show them', async () => {
+    const user = await newUser('gen-sample');
+    const sample = await api('/projects/create_sample', { token: user.idToken, body: {} });
+    expect(sample.status).toBe(200);
+    const projectId = sample.body.data.project_id as string;
+    const call = (path: string, body: Record<string, unknown>) => api(path, { body: { id_token: user.idToken, ...body } });
+    const before = (await call('/projects/info', { project_name: 'sample_project' })).body.data;
+    const count = before.groups.ORIGINAL.count as number;
+    expect(count).toBeGreaterThanOrEqual(20);
+    const split = [count - 6, 3, 3];
 
-    const aug = await runTask(ada, { project_id: project.project_id, project_name: project.project_name, ls_method_id: ['AUG-000', 'AUG-003', 'AUG-009', 'AUG-013'], data_type: 'PREPROCESS', num_aug_p_img: 5, data_number: [4, 1, 1] });
-    expect(aug).toMatchObject({ status: 'FINISH', process_type: 'AUGMENT', number_finished: 30, number_total: 30, number_failed: 0, times_generated: 2 });
-    const augmented = await allData(datasetsResources().table, project.project_id, 'AUGMENT');
-    expect(augmented).toHaveLength(30);
-    expect(augmented.filter((d) => d.classtype === 'TRAIN')).toHaveLength(20);
-    expect(new Set(augmented.map((d) => d.gen_id))).toEqual(new Set(['AUG-000', 'AUG-003', 'AUG-009', 'AUG-013']));
-    // The five outputs of a source share its class (no near-duplicates across train and test).
-    const classesOf = new Map<string, Set<string | null>>();
-    for (const d of augmented) {
-      const source = (d.details as { source: string }).source;
-      classesOf.set(source, (classesOf.get(source) ?? new Set()).add(d.classtype));
-    }
-    expect([...classesOf.values()].map((c) => c.size)).toEqual([1, 1, 1, 1, 1, 1]);
-    const item = await projectItem(ada, project.project_id);
-    expect(item).toMatchObject({ times_generated: 2, data_number_PREPROCESS: [4, 1, 1], data_number_AUGMENT: [20, 5, 5] });
-    const recount = await expectExactCounters(ada, project.project_id);
-    expect(recount.AUGMENT.count).toBe(30);
-    expect(await objectsUnder(`${ada.sub}/${project.project_id}/AUGMENT/`)).toHaveLength(30);
-  }, 180_000);
+    const pre = await runTask(user, { project_id: projectId, project_name: 'sample_project', ls_method_id: ['PRE-000', 'PRE-002', 'PRE-008'], data_number: split });
+    expect(pre).toMatchObject({ status: 'FINISH', process_type: 'PREPROCESS', number_finished: count, number_total: count, number_failed: 0, times_generated: 1 });
+    expect(pre.reference_images).toEqual([
+      { method_id: 'PRE-002', statistic: 'brightness', filename: expect.any(String), value: expect.any(Number) },
+      { method_id: 'PRE-008', statistic: 'contrast', filename: expect.any(String), value: expect.any(Number) },
+    ]);
+
+    const aug = await runTask(user, { project_id: projectId, project_name: 'sample_project', ls_method_id: ['AUG-000', 'AUG-003', 'AUG-009', 'AUG-013'], data_type: 'PREPROCESS', num_aug_p_img: 5, data_number: split }, 300_000);
+    expect(aug).toMatchObject({ status: 'FINISH', process_type: 'AUGMENT', number_finished: count * 5, number_total: count * 5, number_failed: 0, times_generated: 2 });
+
+    const listed = await call('/projects/list_data', { project_id: projectId, type_method: 'AUGMENT', num_limit: 500, next_token: '' });
+    expect(listed.status).toBe(200);
+    const items = listed.body.data.items as Array<{ filename: string; s3_key: string; gen_id: string; classtype: string }>;
+    expect(items).toHaveLength(count * 5);
+    expect(listed.body.data.next_token).toBeNull();
+    expect(items.filter((i) => i.classtype === 'TRAIN')).toHaveLength(split[0]! * 5);
+    expect(items.filter((i) => i.classtype === 'VAL')).toHaveLength(15);
+    expect(new Set(items.map((i) => i.gen_id))).toEqual(new Set(['AUG-000', 'AUG-003', 'AUG-009', 'AUG-013']));
+    const pageOfPre = await call('/projects/list_data', { project_id: projectId, type_method: 'PREPROCESS', num_limit: 500, next_token: '' });
+    expect(pageOfPre.body.data.items.every((i: { gen_id: string }) => i.gen_id === 'PRE-000+PRE-002+PRE-008')).toBe(true);
+
+    const details = (await call('/projects/info', { project_name: 'sample_project' })).body.data;
+    expect(details.times_generated).toBe(2);
+    expect(details.ls_task).toEqual([]);
+    expect(details.groups.PREPROCESS).toMatchObject({ count, data_number: split });
+    expect(details.groups.AUGMENT).toMatchObject({ count: count * 5, data_number: split.map((n) => n * 5) });
+    const recount = await expectExactCounters(user, projectId);
+    expect(details.groups.AUGMENT.size).toBe(recount.AUGMENT.size);
+
+    const created = await call('/projects/download_create', { down_type: 'AUGMENT', project_id: projectId, project_name: 'sample_project' });
+    expect(created.status).toBe(200);
+    const exported = await waitFor(async () => {
+      const response = await call('/projects/download_update', { task_id: created.body.data.task_id });
+      return ['FINISH', 'ERROR'].includes(response.body.data?.status) ? response.body.data : undefined;
+    }, { timeout: 120_000, what: 'the AUGMENT export' });
+    expect(exported.status).toBe('FINISH');
+    const names = await zipNames(Buffer.from(await (await fetch(exported.presign_url)).arrayBuffer()));
+    expect(names.sort()).toEqual(items.map((i) => `AUGMENT/${i.classtype}/${i.filename}`).sort());
+  }, 600_000);
 
   it('gives the same bytes for the same seed; a new preprocessing run replaces the group', async () => {
     const body = { project_id: project.project_id, project_name: project.project_name, ls_method_id: ['PRE-001'], data_number: [6, 0, 0], seed: 'same-seed' };

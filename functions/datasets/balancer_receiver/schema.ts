@@ -1,11 +1,11 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
-import { ID_TOKEN_PROPERTY } from '../lib/generation-route';
+import { tokenFields } from '../lib/schemas';
 
 /** POST /balancer/receiver (seed 003 "Start EC2 of User"). */
 export const schema = {
   body: {
     type: 'object',
-    properties: { ...ID_TOKEN_PROPERTY, action: { enum: ['START', 'STOP'], default: 'START', description: 'what to do with the caller\'s worker (default START)' } },
+    properties: { ...tokenFields, action: { enum: ['START', 'STOP'], default: 'START', description: 'what to do with the caller\'s worker (default START)' } },
     additionalProperties: false,
   },
 } as const satisfies RouteSchema;

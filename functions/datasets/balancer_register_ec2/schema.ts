@@ -1,9 +1,9 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
-import { ID_TOKEN_PROPERTY } from '../lib/generation-route';
+import { tokenFields } from '../lib/schemas';
 
 /** POST /balancer/register_ec2 (seed 003 "Register ec2_id for a New User"): only the token. */
 export const schema = {
-  body: { type: 'object', properties: { ...ID_TOKEN_PROPERTY }, additionalProperties: false },
+  body: { type: 'object', properties: { ...tokenFields }, additionalProperties: false },
 } as const satisfies RouteSchema;
 
 export const contract = {

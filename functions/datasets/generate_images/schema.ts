@@ -1,8 +1,8 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
-import { ID_TOKEN_PROPERTY } from '../lib/generation-route';
+import { projectId, tokenFields } from '../lib/schemas';
 import { TASK_ID } from '../lib/generation-schemas';
 import { NUM_AUG_PER_IMAGE } from '../lib/generation';
-import { PROJECT_ID_PATTERN } from '../lib/limits';
+
 
 /** POST /generate/images (seed 003 "Generate Images"). */
 export const schema = {
@@ -10,8 +10,8 @@ export const schema = {
     type: 'object',
     required: ['project_id', 'project_name', 'ls_method_id', 'data_number'],
     properties: {
-      ...ID_TOKEN_PROPERTY,
-      project_id: { type: 'string', pattern: PROJECT_ID_PATTERN },
+      ...tokenFields,
+      project_id: projectId,
       project_name: { type: 'string', minLength: 1, maxLength: 75 },
       ls_method_id: { type: 'array', minItems: 1, maxItems: 27, items: { type: 'string', pattern: '^(AUG|PRE)-[0-9]{3}$' }, description: 'all PRE-xxx or all AUG-xxx (see /generate/list_method)' },
       data_type: { enum: ['ORIGINAL', 'PREPROCESS'], default: 'ORIGINAL', description: 'the group the task reads' },

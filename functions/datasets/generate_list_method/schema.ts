@@ -1,9 +1,9 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
-import { ID_TOKEN_PROPERTY } from '../lib/generation-route';
+import { tokenFields } from '../lib/schemas';
 
 /** POST /generate/list_method: seed 003 sends only `id_token`. */
 export const schema = {
-  body: { type: 'object', properties: { ...ID_TOKEN_PROPERTY }, additionalProperties: false },
+  body: { type: 'object', properties: { ...tokenFields }, additionalProperties: false },
 } as const satisfies RouteSchema;
 
 const range = {

@@ -1,10 +1,10 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
-import { ID_TOKEN_PROPERTY } from '../lib/generation-route';
+import { tokenFields } from '../lib/schemas';
 import { PROGRESS_BODY, TASK_ID } from '../lib/generation-schemas';
 
 /** POST /generate/task_progress (seed 003 "Get Current Progress of Task"). */
 export const schema = {
-  body: { type: 'object', required: ['task_id'], properties: { ...ID_TOKEN_PROPERTY, task_id: TASK_ID }, additionalProperties: false },
+  body: { type: 'object', required: ['task_id'], properties: { ...tokenFields, task_id: TASK_ID }, additionalProperties: false },
 } as const satisfies RouteSchema;
 
 export const contract = {
