@@ -66,7 +66,7 @@ describe('POST /generate/images', () => {
     expect(response.body.data).toEqual({ task_id: expect.stringMatching(/^[0-9a-f]{32}$/), times_generated: 3 });
     const items = doc.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items[1]!.Put!.Item).toMatchObject({ status: 'PENDING', total: 30, process_type: 'AUGMENT', num_aug_p_img: 3, seed: 'abc', version: 3 });
-    expect(items[3]!.Put!.Item).toMatchObject({ sk: 'LOCK#generation' });
+    expect(items[4]!.Put!.Item).toMatchObject({ sk: 'LOCK#generation' });
     expect(JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!)).toEqual({ type: 'plan', task_id: response.body.data.task_id });
   });
 
@@ -94,7 +94,7 @@ describe('POST /generate/images', () => {
     expect((await call('generate_images', request())).status).toBe(404);
     doc.on(GetCommand, { Key: { pk: 'USER#sub-1', sk: `PROJECT#${PROJECT_ID}` } }).resolves({ Item: project() });
     const { TransactionCanceledException } = await import('@aws-sdk/client-dynamodb');
-    doc.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'x', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }));
+    doc.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'x', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }));
     const busy = await call('generate_images', request());
     expect(busy).toMatchObject({ status: 409, body: { message: expect.stringMatching(/already running/) } });
   });
