@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../manifest';
 
-const BENCHES = ['thumbnails.ts', 'pipeline.ts', 'unzip.ts', 'datasets-generation.ts'];
+const BENCHES = ['thumbnails.ts', 'pipeline.ts', 'unzip.ts', 'datasets-export.ts', 'datasets-generation.ts'];
 
 for (const bench of BENCHES) {
   const path = join(ROOT, 'scripts/bench', bench);

@@ -1,6 +1,7 @@
 import { loadConfig, queueHandler } from '@darkroom/runtime';
 import { datasetsDeps } from '../lib/deps';
-import { runExport, type ExportMessage } from '../lib/exports';
+import { runExport } from '../lib/export-job';
+import type { ExportMessage } from '../lib/exports';
 
 const deps = datasetsDeps();
 /** The export queue's maxReceiveCount (functions/manifest.json), so the last attempt can end the task ERROR. */

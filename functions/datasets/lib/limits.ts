@@ -56,6 +56,8 @@ export const TASK_TTL = 7 * 24 * 3600;
  */
 export const EXPORT_PART_SIZE = 16 * 1024 * 1024;
 export const EXPORT_QUEUE_SIZE = 2;
+/** Objects an export opens ahead of the one it is writing (hides S3's per-request latency; each costs a socket buffer). */
+export const EXPORT_PREFETCH = 4;
 /** Progress is written every this many entries (and at the end). */
 export const EXPORT_PROGRESS_EVERY = 50;
 /** Time `/projects/delete` spends purging in the request before handing the rest to the queue, ms. */

@@ -1,6 +1,6 @@
-import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { recountGroups } from '../../../functions/datasets/lib/data';
 import { purgeProject } from '../../../functions/datasets/lib/removal';
 import type { TestIssuer } from '../../support/tokens';
@@ -202,5 +202,53 @@ describe('POST /projects/delete', () => {
     expect(await purgeProject(deps, SUB, PROJECT_ID)).toBe(true);
     expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
     expect(await recountGroups(deps.table, PROJECT_ID)).toEqual({ ORIGINAL: { count: 0, size: 0 }, PREPROCESS: { count: 0, size: 0 }, AUGMENT: { count: 0, size: 0 } });
+  });
+});
+
+describe('POST /projects/create_sample', () => {
+  const samples = Array.from({ length: 3 }, (_, i) => ({ Key: `s${i}.jpg`, Size: 1000 + i, ETag: `"etag${i}"` }));
+  beforeEach(() => {
+    s3.on(ListObjectsV2Command, { Bucket: 'darkroom-dataset-samples' }).resolves({ Contents: [...samples, { Key: 'notes.txt', Size: 5, ETag: '"x"' }] });
+    dynamo.on(TransactWriteCommand).resolves({});
+    dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
+  });
+
+  it('copies every sample image into the project and registers each as ORIGINAL with its size and MD5 (ETag)', async () => {
+    s3.on(CopyObjectCommand).resolves({});
+    const handler = await handlerOf('projects_create_sample');
+    const response = await call(handler, {});
+    expect(response.body.data.project_id).toMatch(/^prj_sample_[0-9a-f]{32}$/);
+    const id = response.body.data.project_id;
+    expect(s3.commandCalls(CopyObjectCommand).map((c) => [c.args[0].input.CopySource, c.args[0].input.Key])).toEqual(
+      samples.map((s) => [`darkroom-dataset-samples/${s.Key}`, `${SUB}/${id}/${s.Key}`]));
+    const [create, register] = transactions();
+    expect(create!.map((i) => (i.Put!.Item as { sk: string }).sk)).toEqual(['NAME#sample_project', `PROJECT#${id}`, 'SAMPLE']);
+    expect(register!.slice(0, 3).map((i) => [(i.Put!.Item as { size: number }).size, (i.Put!.Item as { hash: string }).hash])).toEqual([[1000, 'etag0'], [1001, 'etag1'], [1002, 'etag2']]);
+  });
+
+  it('removes the half-made project again when a copy fails', async () => {
+    s3.on(CopyObjectCommand).callsFake(async (input: { Key: string }) => { if (input.Key.endsWith('s1.jpg')) throw new Error('copy failed'); return {}; });
+    s3.on(ListObjectsV2Command, { Bucket: BUCKET }).resolves({ Contents: [] });
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(BatchWriteCommand).resolves({});
+    const response = await call(await handlerOf('projects_create_sample'), {});
+    expect(response.status).toBe(500);
+    const [, discard] = transactions();
+    expect(discard!.map((i) => Object.keys(i)[0])).toEqual(['Delete', 'Delete', 'Delete', 'Put']);
+    expect((discard![2]!.Delete!.Key as { sk: string }).sk).toBe('SAMPLE');
+  });
+});
+
+describe('the purge worker', () => {
+  it('purges what a deleted project still holds and stops there', async () => {
+    s3.on(ListObjectsV2Command).resolvesOnce({ Contents: [{ Key: `${SUB}/${PROJECT_ID}/a.png` }] }).resolves({ Contents: [] });
+    s3.on(DeleteObjectsCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(BatchWriteCommand).resolves({});
+    const { sqsEvent, lambdaContext } = await import('../../support/events');
+    const worker = (await import('../../../functions/datasets/purge_worker/handler')).handler as unknown as (e: unknown, c: unknown) => Promise<{ batchItemFailures: unknown[] }>;
+    expect((await worker(sqsEvent({ owner: SUB, project_id: PROJECT_ID }), lambdaContext())).batchItemFailures).toEqual([]);
+    expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 });
