@@ -115,17 +115,18 @@ locals {
   # Everything but Cognito triggers; those are deployed apart (see module.cognito_triggers).
   service_functions = { for name, f in local.functions : name => f if f.type != "cognito" }
 
-  # The balancer Lambdas of the datasets service (routes /balancer/...): they get the fleet policy
-  # and the assignments table.
+  # The balancer Lambdas of the datasets service (datasets-balancer-*: the /balancer/... routes and
+  # the scheduled idle stop): they get the fleet policy (start/stop only tagged workers) and the tag.
+  # Their assignments table is the manifest's table:balancer, granted by their manifest permissions.
   balancer_functions = {
-    for name, f in local.http_functions : name => f
-    if startswith(coalesce(f.path, "-"), "/balancer/")
+    for name, f in local.service_functions : name => f
+    if startswith(name, "datasets-balancer-")
   }
 
   # Environment added by convention on top of the manifest's own:
   #  - functions that verify tokens (auth=required) or call Cognito get the pool and client ids,
   #    and the former AUTH_TABLE, where the jwt layer checks revoked tokens;
-  #  - balancer functions get the assignments table and the worker tag.
+  #  - balancer functions get the worker tag.
   extra_env = {
     for name, f in local.service_functions : name => merge(
       f.auth_required || f.uses_pool ? {
@@ -134,9 +135,8 @@ locals {
       } : {},
       f.auth_required ? { AUTH_TABLE = "table:auth" } : {},
       contains(keys(local.balancer_functions), name) ? {
-        ASSIGNMENTS_TABLE = "balancer:assignments"
-        WORKER_TAG_KEY    = module.balancer.worker_tag.key
-        WORKER_TAG_VALUE  = module.balancer.worker_tag.value
+        WORKER_TAG_KEY   = module.balancer.worker_tag.key
+        WORKER_TAG_VALUE = module.balancer.worker_tag.value
       } : {},
     )
   }
@@ -153,7 +153,6 @@ locals {
     "userpool:${local.user_pool_name}"        = module.auth.user_pool_id
     "userpool_client:${local.user_pool_name}" = module.auth.client_id
     "userpool_domain:${local.user_pool_name}" = module.auth.oauth_token_url
-    "balancer:assignments"                    = module.balancer.assignments_table_name
   })
 
   # 'kind:name' -> the ARN a permission is granted on.
@@ -164,7 +163,6 @@ locals {
     {
       "userpool:${local.user_pool_name}" = module.auth.user_pool_arn
       "ses:identity"                     = module.auth.ses_identity_arn
-      "balancer:assignments"             = module.balancer.assignments_table_arn
     },
   )
 

@@ -50,7 +50,7 @@ output "dead_letter_queue_urls" {
 
 output "balancer_assignments_table" {
   description = "DynamoDB table of the balancer's worker assignments."
-  value       = module.balancer.assignments_table_name
+  value       = module.storage.table_names["balancer"]
 }
 
 output "balancer_launch_template_id" {

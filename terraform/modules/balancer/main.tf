@@ -17,38 +17,6 @@ locals {
   })
 }
 
-resource "aws_dynamodb_table" "this" {
-  name         = "${var.name_prefix}-balancer-assignments"
-  billing_mode = "PAY_PER_REQUEST"
-  hash_key     = "pk"
-  range_key    = "sk"
-
-  attribute {
-    name = "pk"
-    type = "S"
-  }
-
-  attribute {
-    name = "sk"
-    type = "S"
-  }
-
-  ttl {
-    attribute_name = "expires_at"
-    enabled        = true
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled = true
-  }
-
-  tags = var.tags
-}
-
 data "aws_iam_policy_document" "worker_assume" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -172,23 +140,11 @@ data "aws_iam_policy_document" "balancer" {
       values   = [var.name_prefix]
     }
   }
-
-  statement {
-    sid = "Assignments"
-    actions = [
-      "dynamodb:GetItem",
-      "dynamodb:PutItem",
-      "dynamodb:UpdateItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:Query",
-    ]
-    resources = [aws_dynamodb_table.this.arn]
-  }
 }
 
 resource "aws_iam_policy" "this" {
   name        = "${var.name_prefix}-balancer"
-  description = "Lets the balancer Lambdas see the fleet, start/stop only tagged Darkroom workers and keep assignments"
+  description = "Lets the balancer Lambdas see the fleet and start/stop only tagged Darkroom workers"
   policy      = data.aws_iam_policy_document.balancer.json
   tags        = var.tags
 }

@@ -1,13 +1,3 @@
-output "assignments_table_name" {
-  description = "Name of the DynamoDB table of worker assignments."
-  value       = aws_dynamodb_table.this.name
-}
-
-output "assignments_table_arn" {
-  description = "ARN of the DynamoDB table of worker assignments."
-  value       = aws_dynamodb_table.this.arn
-}
-
 output "launch_template_id" {
   description = "Id of the workers' launch template."
   value       = aws_launch_template.this.id
