@@ -30,10 +30,15 @@ const portFree = (port: number) => new Promise<boolean>((done) => {
   const server = createServer().once('error', () => done(false)).listen(port, '127.0.0.1', () => server.close(() => done(true)));
 });
 
-/** Seven consecutive free ports (six emulators and the API), so a restarted stack keeps its endpoints and issued URLs. */
+/**
+ * Seven consecutive free ports (six emulators and the API), so a restarted stack keeps its endpoints and
+ * issued URLs. They are taken below the kernel's ephemeral range (ip_local_port_range, 32768-60999 by
+ * default): while the stack is down between a kill and its restart, no outgoing connection of this
+ * machine can be given one of them as its source port and make the restart fail with EADDRINUSE.
+ */
 async function freeBase(): Promise<number> {
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const free = await Promise.all(Array.from({ length: 7 }, (_, i) => portFree(base + i)));
     if (free.every(Boolean)) return base;
   }
