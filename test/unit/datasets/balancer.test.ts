@@ -152,7 +152,7 @@ describe('balancer handlers', () => {
     expect((await call('balancer_receiver', { id_token: issuer.idToken('sub-1'), action: 'REBOOT' })).status).toBe(400);
     const none = await call('balancer_receiver', { id_token: issuer.idToken('sub-1') });
     expect(none).toMatchObject({ status: 409, body: { data: null, error: true, success: false, message: expect.stringMatching(/register_ec2/) } });
-    doc.on(GetCommand).resolves({ Item: { instance_id: 'i-2', shared: false } });
+    doc.on(GetCommand, { TableName: 'darkroom-balancer' }).resolves({ Item: { instance_id: 'i-2', shared: false } });
     fleet(instance('i-2', 'stopped'));
     ec2.on(StartInstancesCommand).resolves({});
     expect((await call('balancer_receiver', { id_token: issuer.idToken('sub-1') })).status).toBe(200);
