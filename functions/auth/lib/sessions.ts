@@ -2,7 +2,7 @@ import {
   AdminUserGlobalSignOutCommand, GlobalSignOutCommand, InitiateAuthCommand, RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Caller } from '@darkroom/jwt';
-import { DomainError } from '@darkroom/runtime';
+import { DomainError, metrics, MetricUnit } from '@darkroom/runtime';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import { resolveUsername, type AccountsDeps } from './accounts';
 import { errorName, isWrongSecret, withCognitoErrors } from './errors';
@@ -50,6 +50,7 @@ export function sessionTokens(result: CognitoTokens, refreshToken?: string): Ses
  * Logs in with a username or an e-mail address and a password (USER_PASSWORD_AUTH).
  * @throws 401 for a wrong password or an unknown user (indistinguishable); 403 when not confirmed;
  *   429 after {@link LIMITS.login} failed logins for that username
+ * Counts `Logins`, `LoginFailures` (401) and `LoginLockouts` (429).
  */
 export async function logIn(deps: AccountsDeps, input: { username: string; password: string }): Promise<SessionTokens> {
   const username = await resolveUsername(deps, input.username);
@@ -59,8 +60,14 @@ export async function logIn(deps: AccountsDeps, input: { username: string; passw
       ClientId: deps.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: input.password },
     })),
     isWrongSecret,
-  ));
+  )).catch((error: unknown) => {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 429) metrics.addMetric('LoginLockouts', MetricUnit.Count, 1);
+    else if (status === 401) metrics.addMetric('LoginFailures', MetricUnit.Count, 1);
+    throw error;
+  });
   if (!AuthenticationResult) throw new DomainError(409, `Login needs a further step (${ChallengeName ?? 'challenge'}), which this API does not support`);
+  metrics.addMetric('Logins', MetricUnit.Count, 1);
   return sessionTokens(AuthenticationResult);
 }
 

@@ -20,4 +20,4 @@ export { authDependencies } from './auth';
 export type { Caller } from '@darkroom/jwt';
 export { sanitizeFileName, ownerKey, parseOwnerKey, MAX_FILE_NAME_LENGTH, type OwnerKey } from './keys';
 export { IMAGE_CONTENT_TYPES, contentTypeOf, type ImageContentType } from './media';
-export { presignUpload, type PresignedUpload, type PresignUploadOptions } from './uploads';
+export { presignUpload, presignedUploadSchema, type PresignedUpload, type PresignUploadOptions } from './uploads';
