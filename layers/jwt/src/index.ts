@@ -5,6 +5,6 @@
  */
 export type { Caller } from './caller';
 export { createTokenVerifier, type TokenVerifier, type VerifierConfig } from './verifier';
-export { dynamoRevocationStore, revocationKey, type RevocationStore } from './revocations';
+export { tableRevocationStore, revocationKey, type RevocationStore, type RevocationTable } from './revocations';
 export { jwtAuth, bearerToken, type AuthContext, type JwtAuthOptions } from './middleware';
 export { LoopbackHttpFetcher } from './fetcher';

@@ -1,5 +1,3 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-
 /**
  * Token revocation records: "every token of user X issued before time T is refused".
  *
@@ -24,21 +22,33 @@ export interface RevocationStore {
 /** Key of a user's revocation record in the auth table. */
 export const revocationKey = (sub: string) => ({ pk: `USER#${sub}`, sk: 'REVOKED' });
 
-/** A {@link RevocationStore} on a DynamoDB table with `pk`/`sk` string keys and TTL on `expires_at`. */
-export function dynamoRevocationStore(doc: DynamoDBDocumentClient, tableName: string): RevocationStore {
+/**
+ * The two operations of the auth table a {@link RevocationStore} needs. The JWT layer takes them from
+ * its caller (the runtime layer, bundled into each function with its AWS SDK) instead of importing an
+ * SDK: a layer that left `@aws-sdk/*` external would load the Lambda runtime's SDK, whose version AWS
+ * changes without notice, while the function's DocumentClient is the bundled one. AWS recommends
+ * shipping the SDK a function depends on in its package
+ * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-package.html, "Runtime-included SDK versions"
+ * in https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html), so this layer relies on no SDK.
+ */
+export interface RevocationTable {
+  /** @returns the item with `key` (strongly consistent read), or undefined */
+  get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined>;
+  put(item: Record<string, unknown>): Promise<void>;
+}
+
+/** A {@link RevocationStore} on a table with `pk`/`sk` string keys and TTL on `expires_at` (DynamoDB). */
+export function tableRevocationStore(table: RevocationTable): RevocationStore {
   return {
     async revoke(sub, at = Math.floor(Date.now() / 1000), maxTokenLifetime = 86_400) {
-      await doc.send(new PutCommand({
-        TableName: tableName,
-        Item: { ...revocationKey(sub), revoked_before: at, expires_at: at + maxTokenLifetime },
-      }));
+      await table.put({ ...revocationKey(sub), revoked_before: at, expires_at: at + maxTokenLifetime });
     },
     async revokedBefore(sub) {
-      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: revocationKey(sub), ConsistentRead: true }));
-      if (!Item) return undefined;
+      const item = await table.get(revocationKey(sub));
+      if (!item) return undefined;
       // DynamoDB TTL deletes lazily (up to days later): honour the expiry ourselves.
-      if (typeof Item.expires_at === 'number' && Item.expires_at < Date.now() / 1000) return undefined;
-      return Number(Item.revoked_before);
+      if (typeof item.expires_at === 'number' && item.expires_at < Date.now() / 1000) return undefined;
+      return Number(item.revoked_before);
     },
   };
 }

@@ -1,4 +1,5 @@
-import { createTokenVerifier, dynamoRevocationStore, jwtAuth, type JwtAuthOptions } from '@darkroom/jwt';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createTokenVerifier, jwtAuth, tableRevocationStore, type JwtAuthOptions } from '@darkroom/jwt';
 import { dynamo } from './aws';
 import { loadConfig, optionalEnv } from './config';
 
@@ -19,7 +20,11 @@ export function authDependencies(): Omit<JwtAuthOptions, 'tokenFrom'> {
         localIssuer: optionalEnv('JWT_ISSUER'),
         localJwksUri: optionalEnv('JWKS_URI'),
       }),
-      revocations: dynamoRevocationStore(dynamo(), config.authTable),
+      // The jwt layer carries no SDK: it reads and writes the auth table through the function's client.
+      revocations: tableRevocationStore({
+        get: async (Key) => (await dynamo().send(new GetCommand({ TableName: config.authTable, Key, ConsistentRead: true }))).Item,
+        put: async (Item) => { await dynamo().send(new PutCommand({ TableName: config.authTable, Item })); },
+      }),
     };
   }
   return shared;
