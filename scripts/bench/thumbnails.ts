@@ -1,6 +1,6 @@
 /**
  * Thumbnail benchmark: the thumbnail worker's code path (processRecord: S3 GetObject, makeThumbnail,
- * PutObject, catalog update; S3 served from memory by aws-sdk-client-mock, so the figure is our code and
+ * PutObject, the thumbnail event sent; S3 and SQS served from memory by aws-sdk-client-mock, so the figure is our code and
  * sharp, not the network) against bare sharp with the same settings, over the fixture photos
  * (test/fixtures/photos, copied from shared/fixtures), one image at a time as the worker does.
  * Prints images/s and megapixels/s for each and the ratio code path / bare sharp.
@@ -13,8 +13,9 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import sharp from 'sharp';
 import type { S3EventRecord } from 'aws-lambda';
-import { processRecord } from '../../functions/images/lib/pipeline';
-import { MAX_INPUT_PIXELS, THUMBNAIL_SIZE } from '../../functions/images/lib/thumbnails';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_INPUT_PIXELS, THUMBNAIL_SIZE } from '@darkroom/media';
+import { processRecord } from '../../functions/media/lib/pipeline';
 import { ROOT } from '../manifest';
 
 const DIR = join(ROOT, 'test/fixtures/photos');
@@ -45,9 +46,16 @@ export async function benchThumbnails(): Promise<{ bare: number; codePath: numbe
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => ({ Body: sdkStreamMixin(Readable.from([byKey.get(input.Key)!])) }));
   s3.on(PutObjectCommand).resolves({});
   let ready = 0;
+  const sqs = mockClient(SQSClient);
+  sqs.on(SendMessageCommand).callsFake((input: { MessageBody: string }) => {
+    const event = JSON.parse(input.MessageBody) as { type: string; rest: string; reason?: string };
+    if (event.type !== 'thumbnail.ready') throw new Error(`${event.rest}: ${event.reason}`);
+    ready++;
+    return { MessageId: String(ready) };
+  });
   const deps = {
-    s3: new S3Client({ region: 'us-east-1' }), thumbnailsBucket: 'thumbnails',
-    catalogs: { images: { recordReady: async () => { ready++; }, recordFailed: async (_o: string, rest: string, reason: string) => { throw new Error(`${rest}: ${reason}`); } } },
+    s3: new S3Client({ region: 'us-east-1' }), sqs: new SQSClient({ region: 'us-east-1' }), thumbnailsBucket: 'thumbnails',
+    eventQueues: { images: 'thumbnail-events' },
   };
 
   for (const p of photos.slice(0, 2)) { await bare(p.data); await processRecord(deps, record(`bench/images/${p.name}`, p.data.length)); }

@@ -41,7 +41,11 @@ export async function buildFunction(fn: FunctionSpec, dist = DIST): Promise<stri
   const result = await build({
     ...common, entryPoints: { index: join(ROOT, fn.entry) }, outdir, external, plugins: [precompiledSchemas(ROOT)],
   });
-  if (!layers.includes('sharp') && Object.keys(result.metafile!.inputs).some((input) => input.includes('node_modules/sharp/'))) {
+  // What ends up in the bundle (bytesInOutput > 0), not every file esbuild parsed: @darkroom/media is
+  // side-effect free, so a function that only checks content types parses but drops its sharp modules.
+  const bundled = Object.values(result.metafile!.outputs).flatMap((output) => Object.entries(output.inputs))
+    .filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path);
+  if (!layers.includes('sharp') && bundled.some((input) => input.includes('node_modules/sharp/'))) {
     throw new Error(`${fn.name} imports sharp but does not list the sharp layer in functions/manifest.json`);
   }
   const size = await writeZip(join(dist, 'functions', `${fn.name}.zip`), [['index.js', join(outdir, 'index.js')], ['index.js.map', join(outdir, 'index.js.map')]]);

@@ -442,7 +442,7 @@ variable "mail_from" {
   test('reports functions no module call deploys, and functions deployed twice', async () => {
     const m = await parseModule('root', { 'main.tf': root({ functionsOf: 'http_functions' }) });
     const got = messages(checkManifestCoverage(m, manifest(), await children()));
-    expect(got).toContain('function images-thumbnail (sqs) is deployed by no module call');
+    expect(got).toContain('function media-thumbnail (sqs) is deployed by no module call');
     expect(got).toContain('function photos-unzip-worker (sqs) is deployed by no module call');
     const twice = await parseModule('root', { 'main.tf': root({ functionsOf: 'functions' }) });
     expect(messages(checkManifestCoverage(twice, manifest(), await children()))).toContain(

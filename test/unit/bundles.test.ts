@@ -32,10 +32,10 @@ it('bundles a route with its schema precompiled, and the bundle validates like t
 }, 60_000);
 
 it('leaves sharp to the sharp layer and @darkroom/jwt to the jwt layer', async () => {
-  await buildFunction(spec('images-thumbnail'), dist);
+  await buildFunction(spec('media-thumbnail'), dist);
   await buildFunction(spec('images-upload'), dist);
   const { readFileSync } = await import('node:fs');
-  const thumbnail = readFileSync(join(dist, 'functions', 'images-thumbnail', 'index.js'), 'utf8');
+  const thumbnail = readFileSync(join(dist, 'functions', 'media-thumbnail', 'index.js'), 'utf8');
   expect(thumbnail).toMatch(/require\("sharp"\)/);
   const upload = readFileSync(join(dist, 'functions', 'images-upload', 'index.js'), 'utf8');
   expect(upload).toMatch(/require\("@darkroom\/jwt"\)/);
@@ -43,6 +43,6 @@ it('leaves sharp to the sharp layer and @darkroom/jwt to the jwt layer', async (
 }, 60_000);
 
 it('refuses to bundle sharp into a function that does not list the sharp layer', async () => {
-  const thumbnail = spec('images-thumbnail');
+  const thumbnail = spec('media-thumbnail');
   await expect(buildFunction({ ...thumbnail, name: 'no-layer', layers: [] }, dist)).rejects.toThrow(/sharp layer/);
 }, 60_000);

@@ -1,21 +1,24 @@
-import type { Thumbnail } from './thumbnails';
+import type { MediaCatalog } from '@darkroom/media';
+import type { ImagesRepository } from './records';
 
-/** What the thumbnail worker learned about one original. */
-export interface ProcessedOriginal {
-  /** The original's S3 key and size in bytes. */
-  key: string;
-  size: number;
-  thumbnail: Thumbnail;
-  thumbnailKey: string;
-}
-
-/**
- * Where a service records the outcome of the shared thumbnail pipeline for its objects. The worker
- * serves every service whose originals land in the originals bucket (`<sub>/<service>/...`): images
- * and photos register a catalog each, so there is one thumbnail worker, not two.
- */
-export interface MediaCatalog {
-  /** @param rest - the key after `<sub>/<service>/` */
-  recordReady(owner: string, rest: string, result: ProcessedOriginal): Promise<void>;
-  recordFailed(owner: string, rest: string, reason: string, size: number): Promise<void>;
+/** The images service's catalog of thumbnail outcomes: keys `<sub>/images/<image_id>/<file_name>`. */
+export function imagesCatalog(images: ImagesRepository): MediaCatalog {
+  const imageIdOf = (rest: string) => rest.split('/')[0]!;
+  return {
+    async recordReady({ owner, rest, size, thumbnail, source }) {
+      await images.markReady(owner, imageIdOf(rest), {
+        size,
+        content_type: source.contentType,
+        width: source.width,
+        height: source.height,
+        thumbnail_key: thumbnail.key,
+        thumbnail_content_type: thumbnail.contentType,
+        thumbnail_width: thumbnail.width,
+        thumbnail_height: thumbnail.height,
+      });
+    },
+    async recordFailed({ owner, rest, reason, size }) {
+      await images.markFailed(owner, imageIdOf(rest), reason, size);
+    },
+  };
 }

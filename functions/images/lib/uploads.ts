@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { badRequest, contentTypeOf, forbidden, IMAGE_CONTENT_TYPES, ownerKey, presignUpload, sanitizeFileName, unsupportedMediaType } from '@darkroom/runtime';
+import { IMAGE_CONTENT_TYPES, imageContentTypeOf, isImageContentType, MAX_IMAGE_BYTES, PENDING_TTL, UPLOAD_URL_TTL } from '@darkroom/media';
+import { badRequest, forbidden, ownerKey, presignUpload, sanitizeFileName, unsupportedMediaType } from '@darkroom/runtime';
 import type { ImagesRepository } from './records';
-
-/** Largest original accepted, bytes (enforced by the POST policy, and again by the thumbnail worker). */
-export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
-/** Lifetime of an upload URL, seconds. */
-export const UPLOAD_URL_TTL = 900;
-/** How long an unused upload's pending record is kept, seconds. */
-export const PENDING_TTL = 24 * 3600;
 
 export interface UploadDeps { s3: S3Client; images: ImagesRepository; bucket: string }
 
@@ -24,8 +18,8 @@ export async function createUpload(deps: UploadDeps, owner: string, input: { fil
   if (input.user_id !== undefined && input.user_id !== owner) throw forbidden('user_id must be the caller');
   const fileName = sanitizeFileName(input.file_name);
   if (!fileName) throw badRequest('file_name has no usable characters');
-  const contentType = input.content_type ?? contentTypeOf(fileName);
-  if (!contentType || !Object.values(IMAGE_CONTENT_TYPES).includes(contentType as never)) {
+  const contentType = input.content_type ?? imageContentTypeOf(fileName);
+  if (!isImageContentType(contentType)) {
     throw unsupportedMediaType(`Only images can be uploaded (${Object.keys(IMAGE_CONTENT_TYPES).join(', ')})`);
   }
   const imageId = randomUUID();

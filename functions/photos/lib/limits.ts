@@ -2,7 +2,7 @@
  * Every cap and threshold of the photos service, in one place, with where each number comes from
  * (DESIGN.md §4 "Uploads" and "ZIP upload"). Bytes unless named otherwise.
  */
-import { MAX_IMAGE_BYTES } from '../../images/lib/uploads';
+import { MAX_IMAGE_BYTES } from '@darkroom/media';
 
 /**
  * Largest photo accepted in a request body (`POST /photos/upload_single_photo`), bytes.

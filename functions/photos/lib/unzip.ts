@@ -6,11 +6,11 @@ import {
   type HttpResult,
 } from '@darkroom/runtime';
 import type yauzl from 'yauzl';
-import { UPLOAD_URL_TTL } from '../../images/lib/uploads';
+import { UPLOAD_URL_TTL } from '@darkroom/media';
 import type { UploadBody } from './body';
 import type { PhotosDeps, UnzipDeps } from './deps';
 import { ARCHIVE_LIMITS, JOB_TTL, SYNC_UNZIP, type ArchiveLimits } from './limits';
-import { extensionOf, probeImage, UndecodableImageError } from './probe';
+import { formatExtension, probeImage, UndecodableImageError } from '@darkroom/media';
 import type { LandedEntry, SkippedEntry } from './records';
 import { mapLimit, removePhoto } from './removal';
 import { storePhoto } from './uploads';
@@ -64,7 +64,7 @@ export async function unpackArchive(deps: PhotosDeps, owner: string, zip: yauzl.
       const task = (async () => {
         try {
           const image = await probeImage(data);
-          const safeName = sanitizeFileName(planned.name) ?? `photo.${extensionOf(image.format)}`;
+          const safeName = sanitizeFileName(planned.name) ?? `photo.${formatExtension(image.format)}`;
           const stored = await storePhoto(deps, owner, { data, safeName, image, jobId: options.jobId });
           landed.push({ index, entry: planned.name, filename: stored.filename, size: stored.size, content_type: stored.content_type });
         } catch (error) {

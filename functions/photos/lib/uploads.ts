@@ -1,11 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { IMAGE_CONTENT_TYPES, ownerKey, payloadTooLarge, presignUpload, respond, unsupportedMediaType, type HttpResult } from '@darkroom/runtime';
-import { PENDING_TTL, UPLOAD_URL_TTL } from '../../images/lib/uploads';
+import { ownerKey, payloadTooLarge, presignUpload, respond, unsupportedMediaType, type HttpResult } from '@darkroom/runtime';
 import type { UploadBody } from './body';
 import type { PhotosDeps } from './deps';
 import { MAX_DIRECT_BYTES, MAX_PHOTO_BYTES } from './limits';
 import { checkClientFileName, storedFileName } from './names';
-import { extensionOf, probeImage, UndecodableImageError, type ProbedImage } from './probe';
+import { formatExtension, IMAGE_MEDIA_TYPES, isImageContentType, PENDING_TTL, probeImage, UndecodableImageError, UPLOAD_URL_TTL, type ProbedImage } from '@darkroom/media';
 import type { PhotoStatus } from './records';
 import { removePhoto } from './removal';
 
@@ -70,7 +69,7 @@ export async function uploadSinglePhoto(deps: PhotosDeps, owner: string, body: U
     if (error instanceof UndecodableImageError) throw unsupportedMediaType(`The body is not an image Darkroom accepts: ${error.message}`);
     throw error;
   }
-  const stored = await storePhoto(deps, owner, { data: body.data, safeName: safeName ?? `photo.${extensionOf(image.format)}`, image });
+  const stored = await storePhoto(deps, owner, { data: body.data, safeName: safeName ?? `photo.${formatExtension(image.format)}`, image });
   return respond(stored, { statusCode: 201 });
 }
 
@@ -84,8 +83,8 @@ export async function uploadSinglePhoto(deps: PhotosDeps, owner: string, body: U
  */
 export async function presignPhotoUpload(deps: PhotosDeps, owner: string, input: PresignRequest) {
   const safeName = checkClientFileName(input.filename);
-  if (!(Object.values(IMAGE_CONTENT_TYPES) as string[]).includes(input.content_type)) {
-    throw unsupportedMediaType(`content_type must be one of ${[...new Set(Object.values(IMAGE_CONTENT_TYPES))].join(', ')}`);
+  if (!isImageContentType(input.content_type)) {
+    throw unsupportedMediaType(`content_type must be one of ${IMAGE_MEDIA_TYPES.join(', ')}`);
   }
   if (input.size > MAX_PHOTO_BYTES) throw payloadTooLarge(`size is ${input.size} bytes; the limit is ${MAX_PHOTO_BYTES} bytes`);
   const now = Date.now();

@@ -1,6 +1,5 @@
 import { httpHandler } from '@darkroom/runtime';
-import { accountsDeps } from '../../auth/lib/deps';
-import { logIn } from '../../auth/lib/sessions';
+import { accountsDeps, logIn } from '../../auth/lib/index';
 import { schema } from './schema';
 
 const deps = accountsDeps();

@@ -37,3 +37,18 @@ export function optionalEnv(variable: string, fallback?: string): string | undef
 
 /** True when running on the local stack (`DARKROOM_LOCAL=1`), where clients talk to emulators. */
 export const isLocal = (): boolean => process.env.DARKROOM_LOCAL === '1';
+
+/**
+ * Reads, once, every environment variable whose name starts with `prefix`: a map from the rest of the
+ * name, lower-cased, to the value (`THUMBNAIL_EVENTS_QUEUE_URL_PHOTOS=...` with prefix
+ * `THUMBNAIL_EVENTS_QUEUE_URL_` gives `{ photos: ... }`). For settings one entry per consumer, where the
+ * consumers are configuration (the manifest), not code.
+ * @returns a frozen map; empty values are left out
+ */
+export function loadConfigMap(prefix: string): Readonly<Record<string, string>> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith(prefix) && name.length > prefix.length && value) values[name.slice(prefix.length).toLowerCase()] = value;
+  }
+  return Object.freeze(values);
+}

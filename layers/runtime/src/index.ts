@@ -3,7 +3,7 @@
  */
 export { httpHandler, type HttpHandlerOptions, type HttpRequest, type BodyMode } from './http';
 export { queueHandler, type QueueHandlerOptions, type QueueMessage } from './queue';
-export { loadConfig, optionalEnv, isLocal, ConfigError } from './config';
+export { loadConfig, loadConfigMap, optionalEnv, isLocal, ConfigError } from './config';
 export { s3, dynamo, dynamoClient, sqs, ses, cognito, ec2 } from './aws';
 export { logger, tracer, metrics, MetricUnit } from './observability';
 export {
@@ -19,5 +19,4 @@ export {
 export { authDependencies } from './auth';
 export type { Caller } from '@darkroom/jwt';
 export { sanitizeFileName, ownerKey, parseOwnerKey, MAX_FILE_NAME_LENGTH, type OwnerKey } from './keys';
-export { IMAGE_CONTENT_TYPES, contentTypeOf, type ImageContentType } from './media';
 export { presignUpload, presignedUploadSchema, type PresignedUpload, type PresignUploadOptions } from './uploads';

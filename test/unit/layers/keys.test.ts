@@ -1,4 +1,4 @@
-import { contentTypeOf, ownerKey, parseOwnerKey, sanitizeFileName } from '@darkroom/runtime';
+import { ownerKey, parseOwnerKey, sanitizeFileName } from '@darkroom/runtime';
 
 describe('sanitizeFileName', () => {
   it.each([
@@ -26,12 +26,5 @@ describe('owner keys', () => {
     expect(key).toBe('sub-1/images/id/cat.jpg');
     expect(parseOwnerKey(key)).toEqual({ owner: 'sub-1', service: 'images', rest: 'id/cat.jpg' });
     expect(parseOwnerKey('loose.jpg')).toBeUndefined();
-  });
-
-  it('knows image types by extension only among accepted formats', () => {
-    expect(contentTypeOf('a.JPG')).toBe('image/jpeg');
-    expect(contentTypeOf('a.webp')).toBe('image/webp');
-    expect(contentTypeOf('a.svg')).toBeUndefined();
-    expect(contentTypeOf('noext')).toBeUndefined();
   });
 });

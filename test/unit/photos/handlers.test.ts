@@ -246,7 +246,7 @@ describe('the photos catalog of the shared thumbnail worker', () => {
     const { photosCatalog } = await import('../../../functions/photos/lib/catalog');
     const { photosRepository } = await import('../../../functions/photos/lib/deps');
     dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
-    await expect(photosCatalog(photosRepository()).recordFailed('sub-1', 'x.jpg', 'broken', 3)).resolves.toBeUndefined();
+    await expect(photosCatalog(photosRepository()).recordFailed({ type: 'thumbnail.failed', key: 'sub-1/photos/x.jpg', owner: 'sub-1', service: 'photos', rest: 'x.jpg', reason: 'broken', size: 3 })).resolves.toBeUndefined();
     expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ConditionExpression).toBe('attribute_exists(pk)');
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { makeThumbnail, UndecodableImageError } from '../../../functions/images/lib/thumbnails';
+import { makeThumbnail, UndecodableImageError } from '@darkroom/media';
 
 const photo = (name: string) => readFileSync(join(__dirname, '../../fixtures/photos', name));
 

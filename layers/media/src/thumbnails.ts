@@ -1,9 +1,8 @@
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { Metadata, OutputInfo } from 'sharp';
+import { formatContentType, openImage, UndecodableImageError } from './decode';
 
 /** Longest side of a thumbnail, in pixels (seed 001's thumbnails; DESIGN.md §4 "fit inside"). */
 export const THUMBNAIL_SIZE = 256;
-/** Decoded-pixel ceiling: 100 MP refuses decompression bombs while taking any camera photo (sharp's default is 268 MP). */
-export const MAX_INPUT_PIXELS = 100_000_000;
 
 /** What sharp found in the original and made of it. */
 export interface Thumbnail {
@@ -16,21 +15,6 @@ export interface Thumbnail {
   source: { format: string; contentType: string; width: number; height: number };
 }
 
-/** Thrown when the input is not an image sharp can decode: permanent, retrying cannot help. */
-export class UndecodableImageError extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'UndecodableImageError';
-  }
-}
-
-const FORMAT_TYPES: Record<string, string> = {
-  jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', avif: 'image/avif', heif: 'image/heif', tiff: 'image/tiff',
-};
-
-/** The media type of a decoded format, or undefined for formats Darkroom does not accept (svg, raw, ...). */
-export const formatContentType = (format: string | undefined): string | undefined => (format ? FORMAT_TYPES[format] : undefined);
-
 /**
  * Makes the thumbnail of an image: EXIF auto-orientation, fit inside {@link THUMBNAIL_SIZE}² without
  * enlarging, metadata stripped (sharp writes none unless asked), alpha flattened on white, encoded as
@@ -38,11 +22,11 @@ export const formatContentType = (format: string | undefined): string | undefine
  *
  * @param input - the original's bytes
  * @throws UndecodableImageError when sharp cannot decode the input, it is not an accepted format, or it
- *   exceeds {@link MAX_INPUT_PIXELS}
+ *   exceeds MAX_INPUT_PIXELS
  */
 export async function makeThumbnail(input: Buffer): Promise<Thumbnail> {
   if (!input.length) throw new UndecodableImageError('not a decodable image: the file is empty');
-  const image = sharp(input, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true, sequentialRead: true });
+  const image = openImage(input, { sequentialRead: true });
   let metadata: Metadata;
   try {
     metadata = await image.metadata();

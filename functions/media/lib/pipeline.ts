@@ -1,15 +1,15 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { makeThumbnail, MAX_IMAGE_BYTES, UndecodableImageError, type ThumbnailEvent } from '@darkroom/media';
 import { logger, metrics, MetricUnit, parseOwnerKey } from '@darkroom/runtime';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import type { MediaCatalog } from './catalog';
-import { makeThumbnail, UndecodableImageError } from './thumbnails';
-import { MAX_IMAGE_BYTES } from './uploads';
 
 export interface PipelineDeps {
   s3: S3Client;
+  sqs: SQSClient;
   thumbnailsBucket: string;
-  /** Catalog per service segment of the key (`images`, `photos`). */
-  catalogs: Record<string, MediaCatalog>;
+  /** Queue URL per service segment of the key (`images`, `photos`): where that service takes its thumbnail events. */
+  eventQueues: Readonly<Record<string, string>>;
 }
 
 /** What happened to one S3 record. */
@@ -27,23 +27,27 @@ export const notificationKey = (event: Partial<S3Event>): string =>
   (event.Records ?? []).map((r) => `${r.s3.bucket.name}/${eventObjectKey(r)}@${r.s3.object.sequencer ?? r.s3.object.eTag}`).join('|') || 'empty';
 
 /**
- * Makes and stores the thumbnail of one original and records the outcome in its service's catalog.
+ * Makes and stores the thumbnail of one original and publishes the outcome to the queue of the service
+ * that owns the key (`<sub>/<service>/...`). The worker knows no service: which services take events is
+ * configuration (the manifest's `THUMBNAIL_EVENTS_QUEUE_URL_<SERVICE>` variables).
  *
- * A permanent problem (too large, not a decodable image) is recorded as failed with its reason and not
- * retried; a key outside any catalog, or an object deleted since, is skipped. Anything else (S3,
- * DynamoDB) throws, so SQS retries the message and, in the end, moves it to the DLQ.
+ * A permanent problem (too large, not a decodable image) is published as `thumbnail.failed` with its
+ * reason and not retried; a key of no configured service, or an object deleted since, is skipped.
+ * Anything else (S3, SQS) throws, so SQS retries the message and, in the end, moves it to the DLQ.
  */
 export async function processRecord(deps: PipelineDeps, record: S3EventRecord): Promise<Outcome> {
   const key = eventObjectKey(record);
   const owned = parseOwnerKey(key);
-  const catalog = owned && deps.catalogs[owned.service];
-  if (!owned || !catalog) {
-    logger.info('not a catalogued original, skipped', { key });
+  const queueUrl = owned && deps.eventQueues[owned.service];
+  if (!owned || !queueUrl) {
+    logger.info('not an original of a media service, skipped', { key });
     return 'skipped';
   }
+  const publish = (event: ThumbnailEvent) => deps.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(event) }));
+  const base = { key, owner: owned.owner, service: owned.service, rest: owned.rest };
   const size = record.s3.object.size ?? 0;
   if (size > MAX_IMAGE_BYTES) {
-    await catalog.recordFailed(owned.owner, owned.rest, `original is ${size} bytes; the limit is ${MAX_IMAGE_BYTES}`, size);
+    await publish({ type: 'thumbnail.failed', ...base, size, reason: `original is ${size} bytes; the limit is ${MAX_IMAGE_BYTES}` });
     return 'failed';
   }
   let body: Buffer;
@@ -63,14 +67,18 @@ export async function processRecord(deps: PipelineDeps, record: S3EventRecord): 
   } catch (error) {
     if (!(error instanceof UndecodableImageError)) throw error;
     logger.warn('original is not a decodable image', { key, reason: error.message });
-    await catalog.recordFailed(owned.owner, owned.rest, error.message, body.length);
+    await publish({ type: 'thumbnail.failed', ...base, size: body.length, reason: error.message });
     return 'failed';
   }
   await deps.s3.send(new PutObjectCommand({
     Bucket: deps.thumbnailsBucket, Key: key, Body: thumbnail.data, ContentType: thumbnail.contentType,
     CacheControl: 'private, max-age=31536000, immutable',
   }));
-  await catalog.recordReady(owned.owner, owned.rest, { key, size: body.length, thumbnail, thumbnailKey: key });
+  await publish({
+    type: 'thumbnail.ready', ...base, size: body.length,
+    thumbnail: { key, contentType: thumbnail.contentType, width: thumbnail.width, height: thumbnail.height },
+    source: thumbnail.source,
+  });
   return 'ready';
 }
 
