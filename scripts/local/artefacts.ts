@@ -127,6 +127,34 @@ export async function prepareArtefacts(functions: FunctionSpec[], dist = join(RO
   return { root, runtimeDir, bootstrap, task: (fn) => join(root, 'task', fn.name), opt: (fn) => join(root, 'opt', optName(fn)) };
 }
 
+/**
+ * The environment of one function's execution environment: `env` (its manifest variables, resolved)
+ * plus what Lambda sets: NODE_PATH (see {@link lambdaNodePath}), LAMBDA_TASK_ROOT, the function's
+ * name, memory and version, AWS_EXECUTION_ENV, AWS_LAMBDA_INITIALIZATION_TYPE, TZ. Nothing else of
+ * this process's environment leaks in but PATH.
+ */
+export function artefactEnvironment(fn: FunctionSpec, layout: ArtefactLayout, env: Record<string, string>): Record<string, string> {
+  const task = layout.task(fn);
+  const opt = layout.opt(fn);
+  return {
+    ...env,
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    NODE_PATH: lambdaNodePath(opt, layout.runtimeDir, task),
+    NODE_OPTIONS: '',
+    LAMBDA_TASK_ROOT: task,
+    LAMBDA_RUNTIME_DIR: layout.runtimeDir,
+    DARKROOM_ARTEFACT_ROOTS: [task, opt, layout.runtimeDir].join(':'),
+    _HANDLER: 'index.handler',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_LAMBDA_FUNCTION_NAME: `darkroom-${fn.name}`,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memory),
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/darkroom-${fn.name}`,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    TZ: ':UTC',
+  };
+}
+
 interface Pending { resolve(value: unknown): void; reject(error: Error): void }
 
 /** One execution environment: a child process running one function's artefact. */
@@ -138,28 +166,11 @@ class Environment {
   exited = false;
 
   constructor(fn: FunctionSpec, layout: ArtefactLayout, env: Record<string, string>, onLine: (line: string, stream: 'stdout' | 'stderr') => void) {
-    const task = layout.task(fn);
-    const opt = layout.opt(fn);
     this.child = fork(layout.bootstrap, [], {
-      cwd: task,
+      cwd: layout.task(fn),
       // Lambda's bootstrap caps the heap below the function's memory.
       execArgv: [`--max-old-space-size=${Math.max(64, Math.floor(fn.memory * 0.9))}`, '--enable-source-maps'],
-      env: {
-        ...env,
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        NODE_PATH: lambdaNodePath(opt, layout.runtimeDir, task),
-        NODE_OPTIONS: '',
-        LAMBDA_TASK_ROOT: task,
-        LAMBDA_RUNTIME_DIR: layout.runtimeDir,
-        DARKROOM_ARTEFACT_ROOTS: [task, opt, layout.runtimeDir].join(':'),
-        _HANDLER: 'index.handler',
-        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-        AWS_LAMBDA_FUNCTION_NAME: `darkroom-${fn.name}`,
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memory),
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/darkroom-${fn.name}`,
-        TZ: ':UTC',
-      },
+      env: artefactEnvironment(fn, layout, env),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     for (const stream of ['stdout', 'stderr'] as const) {
