@@ -32,7 +32,21 @@ export interface FunctionSpec {
   layers?: string[];
 }
 
-export interface TableSpec { hashKey: string; rangeKey?: string; ttlAttribute?: string }
+/** A global secondary index: string key attributes, every attribute projected. */
+export interface IndexSpec { hashKey: string; rangeKey?: string }
+export interface TableSpec {
+  hashKey: string;
+  rangeKey?: string;
+  ttlAttribute?: string;
+  /** Global secondary indexes by index name (projection ALL, string keys). */
+  indexes?: Record<string, IndexSpec>;
+}
+
+/** Every key attribute of a table and its indexes, once each (all strings). */
+export function keyAttributes(spec: TableSpec): string[] {
+  const names = [spec.hashKey, spec.rangeKey, ...entries(spec.indexes ?? {}).flatMap(([, index]) => [index.hashKey, index.rangeKey])];
+  return [...new Set(names.filter((name): name is string => Boolean(name)))];
+}
 export interface BucketSpec { expireDays?: number }
 export interface QueueSpec {
   /** Seconds; at least 6x the consuming function's timeout. */

@@ -29,6 +29,12 @@ locals {
       hash_key      = t.hashKey
       range_key     = try(t.rangeKey, null)
       ttl_attribute = try(t.ttlAttribute, null)
+      indexes = {
+        for index_name, i in try(t.indexes, {}) : index_name => {
+          hash_key  = i.hashKey
+          range_key = try(i.rangeKey, null)
+        } if !startswith(index_name, "$")
+      }
     }
   }
 

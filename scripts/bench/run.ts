@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../manifest';
 
-const BENCHES = ['thumbnails.ts', 'cold-init.ts', 'pipeline.ts', 'unzip.ts'];
+const BENCHES = ['thumbnails.ts', 'cold-init.ts', 'pipeline.ts', 'unzip.ts', 'social-free-slots.ts'];
 
 for (const bench of BENCHES) {
   const path = join(ROOT, 'scripts/bench', bench);

@@ -715,6 +715,23 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
     }
   }
 
+  // Global secondary indexes declared in the manifest: local.tables maps them and the storage module
+  // creates one global_secondary_index block per entry (dynamic, for_each = each.value.indexes).
+  const indexed = Object.entries(manifest.resources.tables).filter(([name, t]) => !name.startsWith('$') && isObject(t) && isObject(t['indexes']));
+  if (indexed.length) {
+    if (!/\bindexes\s*=/.test(unwrap(locals.get('tables')?.value))) {
+      report(`local.tables must map each table's indexes (manifest tables with indexes: ${indexed.map(([name]) => name).join(', ')})`);
+    }
+    const storage = callsOf('storage').find((c) => unwrap(c.body['tables']) === 'local.tables');
+    const child = storage && resolve(root, storage.body['source'] as string);
+    const table = child && resourceBlocks(child, 'resource').find((r) => r.type === 'aws_dynamodb_table' && r.name === 'this');
+    const dynamics = table && isObject(table.body['dynamic']) ? table.body['dynamic']['global_secondary_index'] : undefined;
+    const gsi = Array.isArray(dynamics) ? dynamics[0] : undefined;
+    if (!isObject(gsi) || unwrap(gsi['for_each']) !== 'each.value.indexes') {
+      report('modules/storage: aws_dynamodb_table.this must create a dynamic "global_secondary_index" with for_each = each.value.indexes');
+    }
+  }
+
   // Layers.
   const layer = resourceBlocks(root, 'resource').find((r) => r.type === 'aws_lambda_layer_version');
   if (!layer || unwrap(layer.body['for_each']) !== 'local.manifest.layers') {

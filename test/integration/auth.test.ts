@@ -10,6 +10,7 @@ import {
   AdminUserGlobalSignOutCommand, CognitoIdentityProviderClient, InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import privateKey from 'cognito-local/lib/keys/cognitoLocal.private.json';
+import { INVALID_CONFIRMATION } from '../../functions/auth/lib/accounts';
 import { functionEnvironment, loadManifest } from '../../scripts/manifest';
 import { api, latestCode, newUser, outbox, stack, unique, waitFor } from '../support/stack';
 
@@ -73,6 +74,38 @@ describe('the whole account walk', () => {
     }
   });
 
+  it('a login within the same second as the logout works, while every session begun before the logout stays refused', async () => {
+    const ada = await newUser('relogin');
+    const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, any>;
+    const login = async () => (await api('/auth/user_login', { body: { username: ada.username, password: ada.password } })).body.data;
+    let sameSecond = 0;
+    for (let attempt = 0; attempt < 6 && sameSecond < 1; attempt += 1) {
+      const old = await login();
+      const refreshed = (await api('/auth/refresh_token', { body: { username: ada.username, refresh_token: old.refresh_token } })).body.data;
+      // Cognito's session claims (the local Cognito adds what cognito-local lacks): one origin_jti per refresh token, auth_time kept.
+      expect(claims(refreshed.token)).toMatchObject({ origin_jti: claims(old.token).origin_jti, auth_time: claims(old.token).auth_time });
+      expect(claims(old.id_token).origin_jti).toBe(claims(old.token).origin_jti);
+      // Start at the top of a second, so logout and login fall into one second as often as the machine allows.
+      await new Promise((done) => setTimeout(done, 1000 - (Date.now() % 1000)));
+      const otherDevice = await login();
+      const logout = await api('/auth/logout', { method: 'POST', token: old.token });
+      expect(logout.status).toBe(200);
+      const fresh = await login();
+      const loggedOutAt = Math.floor(Date.parse(logout.body.data.logged_out_at) / 1000);
+      if (claims(fresh.token).auth_time === loggedOutAt) sameSecond += 1;
+      for (const token of [fresh.id_token, fresh.token]) expect((await api('/auth/template-invite-mail', { token })).status).toBe(200);
+      // Every session begun before the logout is over, another device's begun in the same second included.
+      for (const token of [old.id_token, old.token, refreshed.id_token, refreshed.token, otherDevice.id_token, otherDevice.token]) {
+        expect(await api('/auth/template-invite-mail', { token })).toMatchObject({ status: 401, body: { message: 'Token has been revoked: log in again' } });
+      }
+      expect((await api('/auth/refresh_token', { body: { username: ada.username, refresh_token: old.refresh_token } })).status).toBe(401);
+      expect((await api('/auth/refresh_token', { body: { username: ada.username, refresh_token: fresh.refresh_token } })).status).toBe(200);
+      // The next attempt begins from this fresh session; log it out first so each round starts alike.
+      expect((await api('/auth/logout', { method: 'POST', token: fresh.token })).status).toBe(200);
+    }
+    expect(sameSecond).toBeGreaterThanOrEqual(1);
+  }, 90_000);
+
   it('logs out with an ID token too (AdminUserGlobalSignOut through the shim), refresh token included', async () => {
     const ada = await newUser('logout');
     expect((await api('/auth/logout', { method: 'POST', token: ada.idToken })).status).toBe(200);
@@ -94,6 +127,23 @@ describe('sign-up refuses bad input and changes nothing', () => {
     expect((await api('/auth/user_signup', { body: who })).status).toBe(200);
   });
 
+  it('treats e-mail addresses case-insensitively: A@EXAMPLE.com is a@example.com', async () => {
+    const taken = await signedUp();
+    const shouted = taken.email.replace(/^([^@]+)@(.+)$/, (_, local: string, domain: string) => `${local[0]!.toUpperCase()}${local.slice(1)}@${domain.toUpperCase()}`);
+    expect(shouted).not.toBe(taken.email);
+    const other = newIdentity();
+    expect(await api('/auth/user_signup', { body: { ...other, email: shouted } }))
+      .toMatchObject({ status: 409, body: { message: 'That e-mail address already belongs to an account', error: true } });
+    // A mixed-case sign-up is stored lower-cased, so its owner logs in by the address in any case.
+    const mixed = newIdentity();
+    const upper = mixed.email.toUpperCase();
+    expect((await api('/auth/user_signup', { body: { ...mixed, email: upper } })).status).toBe(200);
+    const code = await latestCode(mixed.email);
+    expect((await api('/auth/auth_confirm', { body: { username: mixed.username, confirm_code: code } })).status).toBe(200);
+    expect(await api('/auth/user_login', { body: { username: upper, password: mixed.password } })).toMatchObject({ status: 200, body: { data: { email: mixed.email } } });
+    expect((await api('/auth/user_signup', { body: { ...newIdentity(), email: mixed.email } })).status).toBe(409);
+  });
+
   it('refuses an existing username and an existing e-mail address with 409', async () => {
     const taken = await signedUp();
     const other = newIdentity();
@@ -108,7 +158,7 @@ describe('confirmation codes', () => {
     const early = await api('/auth/user_login', { body: { username: who.username, password: who.password } });
     expect(early).toMatchObject({ status: 403, body: { message: expect.stringContaining('confirm it with the code sent by e-mail') } });
     const wrong = who.code === '000000' ? '111111' : '000000';
-    expect(await api('/auth/auth_confirm', { body: { username: who.username, confirm_code: wrong } })).toMatchObject({ status: 400, body: { message: 'Invalid confirmation code' } });
+    expect(await api('/auth/auth_confirm', { body: { username: who.username, confirm_code: wrong } })).toMatchObject({ status: 400, body: { message: INVALID_CONFIRMATION } });
     expect((await api('/auth/user_login', { body: { username: who.username, password: who.password } })).status).toBe(403);
     expect((await api('/auth/auth_confirm', { body: { username: who.username, confirm_code: who.code } })).status).toBe(200);
     const reused = await api('/auth/auth_confirm', { body: { username: who.username, confirm_code: who.code } });
@@ -117,7 +167,7 @@ describe('confirmation codes', () => {
     expect(reused.body.error).toBe(true);
   });
 
-  it('resends a new code that confirms, and refuses a resend for a confirmed account', async () => {
+  it('resends a new code that confirms; a resend for a confirmed account is answered as for any other, and mails nothing', async () => {
     const who = await signedUp();
     expect((await api('/auth/resend_confirmcode', { body: { username: who.username } })).status).toBe(200);
     const resent = await waitFor(async () => {
@@ -125,7 +175,26 @@ describe('confirmation codes', () => {
       return mails.length === 2 ? mails[0]!.code : undefined;
     }, { what: 'the resent code' });
     expect((await api('/auth/auth_confirm', { body: { username: who.username, confirm_code: resent } })).status).toBe(200);
-    expect(await api('/auth/resend_confirmcode', { body: { username: who.username } })).toMatchObject({ status: 409, body: { message: 'Account is already confirmed: log in' } });
+    const again = await api('/auth/resend_confirmcode', { body: { username: who.username } });
+    expect(again).toMatchObject({ status: 200, body: { error: false, data: { username: who.username, delivery: 'email' } } });
+    expect((await mailTo(who.email)).filter((m) => m.code)).toHaveLength(2);
+  });
+
+  it('tells nobody whether an account exists: resend and confirm answer an unknown username like a known one', async () => {
+    const known = await signedUp();
+    const ghost = `ghost-${unique()}`;
+    const resendKnown = await api('/auth/resend_confirmcode', { body: { username: known.username } });
+    const resendGhost = await api('/auth/resend_confirmcode', { body: { username: ghost } });
+    expect(resendGhost.status).toBe(resendKnown.status);
+    expect({ ...resendGhost.body, data: { ...resendGhost.body.data, username: known.username } }).toEqual(resendKnown.body);
+
+    const wrong = known.code === '000000' ? '111111' : '000000';
+    const confirmKnown = await api('/auth/auth_confirm', { body: { username: known.username, confirm_code: wrong } });
+    const confirmGhost = await api('/auth/auth_confirm', { body: { username: ghost, confirm_code: '123456' } });
+    expect(confirmGhost).toMatchObject({ status: 400, body: { message: INVALID_CONFIRMATION, error: true } });
+    expect(confirmGhost.body).toEqual(confirmKnown.body);
+    expect(confirmGhost.body.message).not.toMatch(/^Account is already confirmed/);
+    expect((await outbox()).some((m) => m.to.includes(ghost))).toBe(false);
   });
 
   it('answers 429 with Retry-After after 5 wrong codes, even for the right one', async () => {
@@ -148,17 +217,32 @@ describe('login', () => {
     expect(unknown.body).toEqual(wrong.body);
   });
 
-  it('answers 429 with Retry-After after 5 wrong passwords for a username, even with the right one', async () => {
+  it('locks out the address that guessed, not the account: 429 there after 5 wrong passwords, the owner elsewhere logs in', async () => {
     const ada = await newUser('throttle');
+    const attacker = { localAddress: '127.0.0.3' };
     for (let i = 0; i < 5; i += 1) {
-      expect((await api('/auth/user_login', { body: { username: ada.username, password: `Wrong-${i}-Pass` } })).status).toBe(401);
+      expect((await api('/auth/user_login', { ...attacker, body: { username: ada.username, password: `Wrong-${i}-Pass` } })).status).toBe(401);
     }
-    const throttled = await api('/auth/user_login', { body: { username: ada.username, password: ada.password } });
-    expect(throttled).toMatchObject({ status: 429, body: { message: 'Too many failed logins for this user: try again later' } });
+    const throttled = await api('/auth/user_login', { ...attacker, body: { username: ada.username, password: ada.password } });
+    expect(throttled).toMatchObject({ status: 429, body: { message: 'Too many failed logins for this user from your address: try again later' } });
     const retryAfter = Number(throttled.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(900);
-    expect((await api('/photos/login', { body: { username: ada.email, password: ada.password } })).status).toBe(429);
+    expect((await api('/photos/login', { ...attacker, body: { username: ada.email, password: ada.password } })).status).toBe(429);
+    // The owner, from another address, is not locked out (by username or by e-mail).
+    expect((await api('/auth/user_login', { localAddress: '127.0.0.4', body: { username: ada.username, password: ada.password } })).status).toBe(200);
+    expect((await api('/photos/login', { localAddress: '127.0.0.4', body: { username: ada.email, password: ada.password } })).status).toBe(200);
+  });
+
+  it('stops a guesser spread over many addresses at the per-username ceiling (20 per 15 minutes)', async () => {
+    const ada = await newUser('ceiling');
+    for (let source = 10; source < 14; source += 1) {
+      for (let i = 0; i < 5; i += 1) {
+        expect((await api('/auth/user_login', { localAddress: `127.0.0.${source}`, body: { username: ada.username, password: `Wrong-${i}-Pass` } })).status).toBe(401);
+      }
+    }
+    expect(await api('/auth/user_login', { localAddress: '127.0.0.20', body: { username: ada.username, password: ada.password } }))
+      .toMatchObject({ status: 429, body: { message: 'Too many failed logins for this user: try again later' } });
   });
 
   it('POST /photos/login returns {jwt, credentials} as seed 002, and the jwt opens Darkroom endpoints', async () => {
@@ -187,6 +271,22 @@ describe('refresh and password reset refuse what they must', () => {
     expect(unknown.status).toBe(known.status);
     expect({ ...unknown.body, data: { ...unknown.body.data, username: ada.username } }).toEqual(known.body);
     expect((await outbox()).some((m) => m.to.includes(ghost))).toBe(false);
+  });
+
+  it('limits forgot_password to 5 code e-mails per username per hour, shared with resend_confirmcode, and mails no sixth', async () => {
+    const ada = await newUser('forgot-limit');
+    const resetMails = async () => (await mailTo(ada.email)).filter((m) => m.subject === 'Your password reset code');
+    for (let i = 0; i < 4; i += 1) expect((await api('/auth/forgot_password', { body: { username: i % 2 ? ada.email : ada.username } })).status).toBe(200);
+    expect((await api('/auth/resend_confirmcode', { body: { username: ada.username } })).status).toBe(200);
+    const sixth = await api('/auth/forgot_password', { body: { username: ada.username } });
+    expect(sixth).toMatchObject({ status: 429, body: { message: 'Too many codes requested for this user: try again later', error: true } });
+    expect(Number(sixth.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
+    await waitFor(async () => (await resetMails()).length === 4, { what: 'four reset mails' });
+    expect(await resetMails()).toHaveLength(4);
+    // Unknown usernames are limited the same way (the limit tells nothing either).
+    const ghost = `ghost-${unique()}`;
+    for (let i = 0; i < 5; i += 1) expect((await api('/auth/forgot_password', { body: { username: ghost } })).status).toBe(200);
+    expect((await api('/auth/forgot_password', { body: { username: ghost } })).status).toBe(429);
   });
 
   it('refuses a wrong reset code and a weak new password, keeping the old password', async () => {

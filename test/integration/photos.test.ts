@@ -24,8 +24,11 @@ async function unzipViaS3(user: TestUser, archive: Buffer) {
 }
 const ready = (user: TestUser, filename: string) => waitFor(async () => {
   const response = await api('/photos/download', { token: user.idToken, body: { filename } });
-  return response.body.status === 'ready' || response.body.status === 'failed' ? response.body : undefined;
+  if (response.status === 422) return { status: 'failed', message: response.body.message as string, body: response.body };
+  return response.body.status === 'ready' ? response.body : undefined;
 }, { timeout: 30_000, what: `thumbnail of ${filename}` });
+/** Text libvips, yauzl, zlib, busboy/Middy and ajv put in their errors: never in a response. */
+const LIBRARY_TEXT = /vips|Input buffer|premature end|central directory record signature|invalid (stored )?block|invalid code lengths|incorrect header check|malformed multipart|Unexpected end|must match|must NOT|\^\[/i;
 
 describe('photos: single uploads', () => {
   it('stores a raw body under a timestamped name that never overwrites, makes its thumbnail, and serves it back', async () => {
@@ -107,6 +110,18 @@ describe('photos: unzip', () => {
     expect(await ready(ada, response.body.landed[1].filename)).toMatchObject({ status: 'ready', width: 451, height: 300 });
   }, 60_000);
 
+  it('lets the owner look up a sync unzip by the job_id it returned, as an async one', async () => {
+    const archive = await photoZip([{ name: 'coffee.png', data: fixturePhoto('coffee.png') }, { name: 'notes.jpg', data: Buffer.from('not a photo') }]);
+    const response = await unzipBody(ada, archive);
+    expect(response).toMatchObject({ status: 200, body: { mode: 'sync', status: 'done' } });
+    expect(response.body.skipped).toEqual([{ entry: 'notes.jpg', reason: expect.not.stringMatching(LIBRARY_TEXT) }]);
+    const job = await api('/photos/unzip', { token: ada.idToken, body: { job_id: response.body.job_id } });
+    expect(job).toMatchObject({ status: 200, body: { job_id: response.body.job_id, mode: 'sync', status: 'done', total: 2, done: 2, landed_count: 1, skipped_count: 1 } });
+    expect(job.body.landed).toEqual(response.body.landed);
+    expect(job.body.skipped).toEqual(response.body.skipped);
+    expect((await api('/photos/unzip', { token: bob.idToken, body: { job_id: response.body.job_id } })).status).toBe(404);
+  }, 60_000);
+
   it('runs a large archive asynchronously through the unzip queue and reports progress and the result', async () => {
     const pngs = ['coffee.png', 'chelsea.png', 'astronaut.png', 'motorcycle_left.png'];
     const archive = await photoZip(Array.from({ length: 30 }, (_, i) => ({ name: `roll/${i}_${pngs[i % 4]}`, data: fixturePhoto(pngs[i % 4]!) })));
@@ -133,10 +148,12 @@ describe('photos: unzip', () => {
     ['zip bomb (1 GiB of zeros in 1 MB)', () => zipBomb(), 413, /limit per entry/],
     ['a header that lies about its size', () => lyingZip([stored('coffee.png', fixturePhoto('coffee.png')), stored('chelsea.png', fixturePhoto('chelsea.png'))]), 422, /declares/],
     ['a corrupt archive', () => Buffer.from('PK\u0003\u0004 this is no archive at all'), 400, /Not a valid ZIP/],
-  ])('refuses %s as a whole, leaving nothing behind', async (_, build, status, message) => {
+    ['damaged deflate data', () => rawZip([{ name: 'x.jpg', data: Buffer.from('definitely not deflate data ....'), method: 8, uncompressedSize: 100 }]), 422, /is damaged: its compressed data does not inflate/],
+  ])('refuses %s as a whole, leaving nothing behind, in our words', async (_, build, status, message) => {
     const before = (await allPhotos(bob)).length;
     const response = await unzipBody(bob, build());
     expect([response.status, response.body.message]).toEqual([status, expect.stringMatching(message)]);
+    expect(response.body.message).not.toMatch(LIBRARY_TEXT);
     expect((await allPhotos(bob)).length).toBe(before);
   }, 30_000);
 
@@ -151,6 +168,42 @@ describe('photos: unzip', () => {
     expect((await api('/photos/unzip', { token: bob.idToken, body: { archive_key: `${bob.sub}/archives/00000000-0000-0000-0000-000000000000.zip` } })).status).toBe(404);
     const big = await unzipBody(bob, Buffer.alloc(4_600_000));
     expect([big.status, big.body.message]).toEqual([413, expect.stringMatching(/presigned/)]);
+  });
+});
+
+describe('photos: what failed decoding is never handed out', () => {
+  it('answers /photos/download of a photo that failed decoding with 422 and its reason, as /images does, with no URL', async () => {
+    // Bytes that are no image, sent through the presigned POST (no probe before the worker decodes it).
+    const junk = Buffer.from('these bytes claim to be a JPEG but are plain text, '.repeat(40));
+    const presign = await api('/photos/upload_single_photo', { token: eve.idToken, body: { filename: 'junk.jpg', content_type: 'image/jpeg', size: junk.length } });
+    expect(presign.status).toBe(201);
+    expect(await presignedPost(presign.body.upload, junk, 'junk.jpg')).toBe(204);
+    const failed = await ready(eve, presign.body.filename) as { status: string; message: string; body: Record<string, unknown> };
+    expect(failed.status).toBe('failed');
+    expect(failed.message).toBe(`Photo ${presign.body.filename} could not be processed: not a decodable image: not an image format Darkroom accepts, or its header is damaged`);
+    expect(failed.body).toEqual({ message: failed.message });
+    // A JPEG cut in half passes the header probe on upload, then fails the full decode: 422 too.
+    const wood = fixturePhoto('Wood.jpg');
+    const half = await upload(eve, wood.subarray(0, wood.length / 2), 'image/jpeg', '?filename=half.jpg');
+    expect(half).toMatchObject({ status: 201, body: { status: 'processing' } });
+    const broken = await ready(eve, half.body.filename) as { status: string; message: string };
+    expect(broken).toMatchObject({ status: 'failed', message: expect.stringMatching(/could not be processed: image could not be decoded: its data is damaged or truncated$/) });
+    expect(broken.message).not.toMatch(LIBRARY_TEXT);
+    const listed = (await allPhotos(eve)).find((p) => p.filename === half.body.filename)!;
+    expect(listed).toMatchObject({ status: 'failed', thumbnail_url: null, failure_reason: 'image could not be decoded: its data is damaged or truncated' });
+  }, 60_000);
+
+  it('answers a malformed multipart form and a schema violation in our words', async () => {
+    const cut = await api('/photos/upload_single_photo', {
+      token: eve.idToken, body: '--b\r\nContent-Disposition: form-data; name="file"; filename="x.jpg"\r\nContent-Type: image/jpeg\r\n\r\nunterminated',
+      headers: { 'content-type': 'multipart/form-data; boundary=b' },
+    });
+    expect(cut).toMatchObject({ status: 415, body: { message: 'The body is not valid multipart/form-data: send the file in a field named `file`' } });
+    const pattern = await api('/photos/download', { token: eve.idToken, body: { filename: 'a\u0001b.jpg' } });
+    expect(pattern.status).toBe(400);
+    expect(pattern.body.message).not.toMatch(LIBRARY_TEXT);
+    // The stack answers the next request: the cut-short form did not crash it.
+    expect((await list(eve)).status).toBe(200);
   });
 });
 

@@ -11,6 +11,8 @@ export interface HttpEventOptions {
   /** An object is sent as JSON; a Buffer as base64 binary; a string as is. */
   body?: unknown;
   token?: string;
+  /** The caller's address (`requestContext.http.sourceIp`), default 127.0.0.1. */
+  sourceIp?: string;
 }
 
 /** An API Gateway HTTP API (payload 2.0) event. */
@@ -37,7 +39,7 @@ export function httpEvent(options: HttpEventOptions = {}): APIGatewayProxyEventV
     headers, queryStringParameters: options.query, pathParameters: options.pathParameters,
     requestContext: {
       accountId: '000000000000', apiId: 'test', domainName: 'test', domainPrefix: 'test',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: options.sourceIp ?? '127.0.0.1', userAgent: 'jest' },
       requestId: 'request-id', routeKey: `${method} ${path}`, stage: '$default', time: '', timeEpoch: Date.now(),
     },
     body, isBase64Encoded,

@@ -39,6 +39,30 @@ export interface ApiOptions {
   token?: string;
   headers?: Record<string, string>;
   redirect?: 'follow' | 'manual';
+  /**
+   * Send from this loopback address (e.g. `127.0.0.2`: Linux routes all of 127/8 to lo), so the API sees
+   * another client address (`requestContext.http.sourceIp`). Redirects are not followed then.
+   */
+  localAddress?: string;
+}
+
+/** One request with node:http from a given local address (fetch cannot choose it), answered like {@link api}. */
+async function requestFrom(localAddress: string, url: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<ApiResponse> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method, headers, localAddress }, async (incoming) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of incoming) chunks.push(chunk as Buffer);
+      const raw = Buffer.concat(chunks);
+      let parsed: unknown = raw.toString('utf8');
+      try { parsed = JSON.parse(parsed as string); } catch { /* not JSON */ }
+      const answered = new Headers();
+      for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) answered.set(name, Array.isArray(value) ? value.join(', ') : value);
+      resolve({ status: incoming.statusCode ?? 0, headers: answered, body: parsed, raw });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 /**
@@ -52,6 +76,7 @@ export async function api<T = any>(path: string, options: ApiOptions = {}): Prom
   if (Buffer.isBuffer(options.body) || typeof options.body === 'string' || options.body instanceof FormData) body = options.body as BodyInit;
   else if (options.body !== undefined) { body = JSON.stringify(options.body); headers['content-type'] ??= 'application/json'; }
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.localAddress) return requestFrom(options.localAddress, `${stack().api}${path}`, options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body as string | Buffer | undefined);
   const response = await fetch(`${options.base ?? stack().api}${path}`, {
     method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: options.redirect ?? 'manual',
   });

@@ -381,7 +381,7 @@ locals {
   http_functions    = { for name, f in local.functions : name => f if f.type == "http" }
   cognito_functions = { for name, f in local.functions : name => f if f.type == "cognito" }
   service_functions = { for name, f in local.functions : name => f if f.type != "cognito" }
-  tables            = ${o.tables ?? '{ for name, t in local.manifest.resources.tables : name => t }'}
+  tables            = ${o.tables ?? '{ for name, t in local.manifest.resources.tables : name => { hash_key = t.hashKey, indexes = try(t.indexes, {}) } }'}
   buckets           = { for name, b in local.manifest.resources.buckets : name => b }
   queues            = { for name, q in local.manifest.resources.queues : name => q }
 }
@@ -416,7 +416,7 @@ variable "mail_from" {
 }
 `;
 
-  const children = async () =>
+  const children = async (storage = 'resource "aws_dynamodb_table" "this" {\n  for_each = var.tables\n  dynamic "global_secondary_index" {\n    for_each = each.value.indexes\n    content {\n      name = global_secondary_index.key\n    }\n  }\n}\n') =>
     memoryResolver({
       './modules/function': await parseModule('function', {
         'main.tf': 'resource "aws_lambda_function" "this" {\n  for_each = var.functions\n}\n',
@@ -426,8 +426,7 @@ variable "mail_from" {
           'resource "aws_apigatewayv2_route" "this" {\n  for_each  = var.routes\n  route_key = "${each.value.method} ${each.value.path}"\n}\n',
       }),
       './modules/storage': await parseModule('storage', {
-        'main.tf':
-          'resource "aws_dynamodb_table" "this" {\n  for_each = var.tables\n}\nresource "aws_s3_bucket" "this" {\n  for_each = var.buckets\n}\n',
+        'main.tf': `${storage}resource "aws_s3_bucket" "this" {\n  for_each = var.buckets\n}\n`,
       }),
       './modules/queues': await parseModule('queues', {
         'main.tf': 'resource "aws_sqs_queue" "this" {\n  for_each = var.queues\n}\n',
@@ -463,7 +462,19 @@ variable "mail_from" {
     });
     expect(messages(checkManifestCoverage(m, manifest(), await children()))).toEqual([
       'local.tables must be a for expression over local.manifest.resources.tables',
+      'local.tables must map each table\'s indexes (manifest tables with indexes: social)',
       'aws_lambda_layer_version must use for_each = local.manifest.layers',
+    ]);
+  });
+
+  test('reports manifest indexes that the tables local or the storage module drops', async () => {
+    const flat = await parseModule('root', { 'main.tf': root({ tables: '{ for name, t in local.manifest.resources.tables : name => { hash_key = t.hashKey } }' }) });
+    expect(messages(checkManifestCoverage(flat, manifest(), await children()))).toEqual([
+      'local.tables must map each table\'s indexes (manifest tables with indexes: social)',
+    ]);
+    const m = await parseModule('root', { 'main.tf': root() });
+    expect(messages(checkManifestCoverage(m, manifest(), await children('resource "aws_dynamodb_table" "this" {\n  for_each = var.tables\n}\n')))).toEqual([
+      'modules/storage: aws_dynamodb_table.this must create a dynamic "global_secondary_index" with for_each = each.value.indexes',
     ]);
   });
 

@@ -3,7 +3,7 @@ import {
   SignUpCommand, type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DomainError, badRequest, conflict, logger } from '@darkroom/runtime';
+import { badRequest, conflict, logger } from '@darkroom/runtime';
 import type { RevocationStore, TokenVerifier } from '@darkroom/jwt';
 import { PASSWORD_POLICY_TEXT, errorName, isWrongSecret, withCognitoErrors } from './errors';
 import { LIMITS, limited, takeAttempt } from './limits';
@@ -22,12 +22,26 @@ export interface AccountsDeps {
 /** Cognito's ListUsers filter value: a double-quoted string, with `\` and `"` escaped. */
 export const filterValue = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-/** @returns the username of the account with this e-mail, or undefined */
+/**
+ * The form an e-mail address is stored and compared in: trimmed and lower-cased, so `a@EXAMPLE.com` and
+ * `A@example.com` are one address. (RFC 5321 lets a local part be case-sensitive, but no mail provider
+ * in use treats it so, and Cognito's own e-mail usernames are case-insensitive.)
+ */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+/**
+ * @returns the username of the account with this e-mail address, compared case-insensitively (the
+ *   normalised form every Darkroom sign-up stores, then the address as given, for accounts made before
+ *   addresses were normalised), or undefined
+ */
 export async function usernameByEmail(deps: Pick<AccountsDeps, 'cognito' | 'userPoolId'>, email: string): Promise<string | undefined> {
-  const { Users = [] } = await deps.cognito.send(new ListUsersCommand({
-    UserPoolId: deps.userPoolId, Filter: `email = ${filterValue(email)}`, Limit: 2,
-  }));
-  return Users[0]?.Username;
+  for (const candidate of new Set([normalizeEmail(email), email])) {
+    const { Users = [] } = await deps.cognito.send(new ListUsersCommand({
+      UserPoolId: deps.userPoolId, Filter: `email = ${filterValue(candidate)}`, Limit: 2,
+    }));
+    if (Users[0]?.Username) return Users[0].Username;
+  }
+  return undefined;
 }
 
 /**
@@ -39,14 +53,16 @@ export async function resolveUsername(deps: Pick<AccountsDeps, 'cognito' | 'user
 }
 
 /**
- * Registers an account (seed 003 sign-up); Cognito e-mails a confirmation code.
- * @throws 409 when the username or the e-mail address is taken; 400 for a weak password (the pool's policy)
+ * Registers an account (seed 003 sign-up); Cognito e-mails a confirmation code. The e-mail address is
+ * stored normalised ({@link normalizeEmail}), so uniqueness and login by e-mail ignore case.
+ * @throws 409 when the username or the e-mail address (in any case) is taken; 400 for a weak password (the pool's policy)
  */
 export async function signUp(deps: AccountsDeps, input: { email: string; username: string; password: string }) {
+  const email = normalizeEmail(input.email);
   if (await usernameByEmail(deps, input.email)) throw conflict('That e-mail address already belongs to an account');
   const result = await withCognitoErrors(() => deps.cognito.send(new SignUpCommand({
     ClientId: deps.clientId, Username: input.username, Password: input.password,
-    UserAttributes: [{ Name: 'email', Value: input.email }],
+    UserAttributes: [{ Name: 'email', Value: email }],
   })));
   return {
     username: input.username,
@@ -56,41 +72,54 @@ export async function signUp(deps: AccountsDeps, input: { email: string; usernam
   };
 }
 
-const invalidCode = () => badRequest('Invalid confirmation code');
+/** The one answer to a confirmation that did not happen, whatever the reason (see {@link confirmSignUp}). */
+export const INVALID_CONFIRMATION = 'Invalid confirmation code, or it has expired: request a new one (POST /auth/resend_confirmcode). An account that is already confirmed can log in';
+const invalidCode = () => badRequest(INVALID_CONFIRMATION);
 
 /**
- * Confirms an account with the e-mailed code.
- * @throws 400 for a wrong, expired or already used code (an unknown username reads as a wrong code);
- *   409 when the account is already confirmed; 429 after {@link LIMITS.confirmCode} wrong codes
+ * Confirms an account with the e-mailed code. A wrong, expired or used code, an unknown username and an
+ * account already confirmed get the same 400 (Cognito tells them apart; saying so would tell anyone
+ * which usernames exist and are confirmed).
+ * @throws 400 {@link INVALID_CONFIRMATION}; 429 after {@link LIMITS.confirmCode} failures for that username
  */
 export async function confirmSignUp(deps: AccountsDeps, input: { username: string; confirm_code: string }) {
   await withCognitoErrors(
-    () => limited(deps, LIMITS.confirmCode, input.username, () => deps.cognito.send(new ConfirmSignUpCommand({
+    () => limited(deps, [[LIMITS.confirmCode, input.username]], () => deps.cognito.send(new ConfirmSignUpCommand({
       ClientId: deps.clientId, Username: input.username, ConfirmationCode: input.confirm_code,
     })), isWrongSecret),
     {
       UserNotFoundException: invalidCode,
       // Cognito: "User cannot be confirmed. Current status is CONFIRMED".
-      NotAuthorizedException: () => conflict('Account is already confirmed: log in'),
+      NotAuthorizedException: invalidCode,
+      CodeMismatchException: invalidCode,
+      ExpiredCodeException: invalidCode,
     },
   );
   return { username: input.username, confirmed: true };
 }
 
+/** Cognito answers that mean "no such user" or "nothing to resend" (already confirmed, no verified address). */
+const NOTHING_TO_RESEND = new Set(['UserNotFoundException', 'InvalidParameterException', 'NotAuthorizedException']);
+
 /**
- * Sends a new sign-up confirmation code to the account's e-mail address.
- * @throws 404 when no account has that username; 409 when it is already confirmed;
- *   429 after {@link LIMITS.codeMail} requests
+ * Sends a new sign-up confirmation code to the account's e-mail address. An unknown username, or an
+ * account already confirmed, is answered exactly as one that gets a code (no user enumeration); only
+ * the owner's mailbox tells the difference.
+ * @returns `{username, delivery: 'email'}` in every case
+ * @throws 429 after {@link LIMITS.codeMail} code e-mails for that username per hour (known or not)
  */
 export async function resendConfirmationCode(deps: AccountsDeps, input: { username: string }) {
-  await takeAttempt(deps, LIMITS.codeMail, input.username);
-  const result = await withCognitoErrors(() => deps.cognito.send(new ResendConfirmationCodeCommand({
-    ClientId: deps.clientId, Username: input.username,
-  })), {
-    UserNotFoundException: () => new DomainError(404, 'No account has that username'),
-    InvalidParameterException: () => conflict('Account is already confirmed: log in'),
+  const username = await resolveUsername(deps, input.username);
+  await takeAttempt(deps, LIMITS.codeMail, username);
+  await withCognitoErrors(async () => {
+    try {
+      await deps.cognito.send(new ResendConfirmationCodeCommand({ ClientId: deps.clientId, Username: username }));
+    } catch (error) {
+      if (!NOTHING_TO_RESEND.has(errorName(error) ?? '')) throw error;
+      logger.info('confirmation code resend for an unknown or confirmed user answered as sent', { reason: errorName(error) });
+    }
   });
-  return { username: input.username, delivery: result.CodeDeliveryDetails?.DeliveryMedium?.toLowerCase() ?? 'email' };
+  return { username: input.username, delivery: 'email' };
 }
 
 /** Cognito answers that mean "no such user" or "this user cannot reset": answered like a code sent. */
@@ -123,7 +152,7 @@ export async function forgotPassword(deps: AccountsDeps, input: { username: stri
 export async function resetPassword(deps: AccountsDeps, input: { username: string; password: string; confirm_code: string }) {
   const username = await resolveUsername(deps, input.username);
   await withCognitoErrors(
-    () => limited(deps, LIMITS.resetCode, username, () => deps.cognito.send(new ConfirmForgotPasswordCommand({
+    () => limited(deps, [[LIMITS.resetCode, username]], () => deps.cognito.send(new ConfirmForgotPasswordCommand({
       ClientId: deps.clientId, Username: username, ConfirmationCode: input.confirm_code, Password: input.password,
     })), isWrongSecret),
     {

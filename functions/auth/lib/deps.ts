@@ -15,12 +15,13 @@ export function accountsDeps(): AccountsDeps {
 }
 
 /**
- * The hosted-UI token endpoint and the app client, for Google sign-in.
+ * The hosted-UI token endpoint, the app client, the token verifier and the revocation store, for Google sign-in.
  * @throws ConfigError when OAUTH_TOKEN_URL, USER_POOL_CLIENT_ID (or the verifier's variables) is missing
  */
 export function googleDeps(): GoogleDeps {
   const { tokenUrl, clientId } = loadConfig({ tokenUrl: 'OAUTH_TOKEN_URL', clientId: 'USER_POOL_CLIENT_ID' });
-  return { tokenUrl, clientId, verifier: authDependencies().verifier };
+  const { verifier, revocations } = authDependencies();
+  return { tokenUrl, clientId, verifier, revocations };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DomainError, tooManyRequests } from '@darkroom/runtime';
+import { DomainError, logger, tooManyRequests } from '@darkroom/runtime';
 
 /** The password policy of the user pool (functions/manifest.json `resources.userPools.users`), as users read it. */
 export const PASSWORD_POLICY_TEXT =
@@ -11,8 +11,8 @@ export type CognitoErrorOverrides = Partial<Record<string, () => DomainError>>;
 export const errorName = (error: unknown): string | undefined => (error as { name?: string } | undefined)?.name;
 
 /**
- * Maps a Cognito error to the 4xx a client can act on. Messages never reveal whether a user exists
- * (wrong password and unknown user read the same). Errors Cognito raises for our own faults, or that
+ * Maps a Cognito error to the 4xx a client can act on, in Darkroom's own words (Cognito's text goes to
+ * the log only). Messages never reveal whether a user exists (wrong password and unknown user read the same). Errors Cognito raises for our own faults, or that
  * are not Cognito's, are returned unchanged (a 500).
  * @param overrides - what a given exception means for this call (e.g. NotAuthorizedException on
  *   ConfirmSignUp means "already confirmed", not "wrong password")
@@ -25,7 +25,10 @@ export function cognitoError(error: unknown, overrides: CognitoErrorOverrides = 
     case 'UsernameExistsException': return new DomainError(409, 'That username is already taken');
     case 'AliasExistsException': return new DomainError(409, 'That e-mail address already belongs to an account');
     case 'InvalidPasswordException': return new DomainError(400, `Password does not meet the policy: ${PASSWORD_POLICY_TEXT}`);
-    case 'InvalidParameterException': return new DomainError(400, (error as Error).message || 'Invalid parameter');
+    case 'InvalidParameterException':
+      // Cognito's text names its internal constraints (regular expressions, field paths): logged, not sent.
+      logger.info('Cognito refused a parameter', { reason: (error as Error).message });
+      return new DomainError(400, 'The request was refused as invalid: check the username, e-mail address and password');
     case 'CodeMismatchException': return new DomainError(400, 'Invalid confirmation code');
     case 'ExpiredCodeException': return new DomainError(400, 'Confirmation code has expired or was already used: request a new one');
     case 'NotAuthorizedException':

@@ -1,6 +1,12 @@
-import type { TokenVerifier } from '@darkroom/jwt';
+import type { RevocationStore, TokenVerifier } from '@darkroom/jwt';
 import { DomainError, badRequest, logger } from '@darkroom/runtime';
-import { sessionTokens, type SessionTokens } from './sessions';
+import { admitSession, sessionTokens, type SessionTokens } from './sessions';
+
+/**
+ * The error codes of an OAuth 2.0 token endpoint (RFC 6749 section 5.2): the only part of its answer a
+ * client is shown; anything else it says stays in the log.
+ */
+const OAUTH_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
 
 /** What the Google sign-in needs: the hosted-UI domain's token endpoint and the pool's app client. */
 export interface GoogleDeps {
@@ -10,6 +16,8 @@ export interface GoogleDeps {
   clientId: string;
   /** Checks the ID token the endpoint returns (issuer, client, signature), as every Darkroom endpoint will. */
   verifier: TokenVerifier;
+  /** Where a login right after a logout is admitted (see `admitSession`). */
+  revocations: RevocationStore;
   /** Milliseconds to wait for the token endpoint; default 5,000. */
   timeoutMs?: number;
 }
@@ -62,7 +70,7 @@ export async function exchangeGoogleCode(deps: GoogleDeps, input: { code: string
     logger.info('Google sign-in: code refused', { error: body.error, description: body.error_description });
     throw body.error === 'invalid_grant'
       ? badRequest('Authorization code is invalid, expired or already used: sign in with Google again')
-      : badRequest(`Authorization code refused (${body.error ?? response.status}): check code and redirect_uri`);
+      : badRequest(`Authorization code refused (${OAUTH_ERRORS.has(body.error ?? '') ? body.error : `HTTP ${response.status}`}): check code and redirect_uri`);
   }
   if (!response.ok || !body.id_token || !body.access_token) throw unavailable(`HTTP ${response.status}`);
   try {
@@ -70,5 +78,5 @@ export async function exchangeGoogleCode(deps: GoogleDeps, input: { code: string
   } catch (error) {
     throw unavailable('ID token does not verify', error);
   }
-  return sessionTokens({ IdToken: body.id_token, AccessToken: body.access_token, RefreshToken: body.refresh_token, ExpiresIn: body.expires_in });
+  return admitSession(deps.revocations, sessionTokens({ IdToken: body.id_token, AccessToken: body.access_token, RefreshToken: body.refresh_token, ExpiresIn: body.expires_in }));
 }

@@ -3,5 +3,5 @@
  * (ESLint's `darkroom/no-cross-service-import` rule). Export here only what other services need.
  */
 export { accountsDeps } from './deps';
-export { logIn, type SessionTokens } from './sessions';
+export { logIn, logOut, type SessionTokens } from './sessions';
 export { username, password } from './schemas';

@@ -24,10 +24,24 @@ export interface RateLimit {
 /**
  * Darkroom's auth limits. Wrong passwords and codes count per username (lower-cased, as the pool is
  * case-insensitive), whether the account exists or not, so the limit reveals nothing about accounts.
+ *
+ * Failed logins count twice, so that guessing locks out the guesser, not the account's owner:
+ * - per username AND source address ({@link LIMITS.login}): 5 per 15 minutes. These are Cognito's own
+ *   numbers: "After five failed [...] sign-in attempts with a password, Amazon Cognito locks out your user
+ *   for one second. The lockout duration then doubles after each additional failed attempt, up to a
+ *   maximum of approximately 15 minutes", and 15 minutes without attempts resets it (Amazon Cognito
+ *   Developer Guide, "Lockout behavior for failed sign-in attempts",
+ *   docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior);
+ * - per username from all addresses ({@link LIMITS.loginCeiling}): 20 per 15 minutes, four addresses'
+ *   worth. It caps a guesser spread over many addresses at 80 guesses an hour per account (1,920 a
+ *   day), at the price of locking the owner out only while such an attack runs. Cognito's exponential lockout, which counts per user, still
+ *   stands behind both on AWS (it lets ~15 failures through in 15 busy minutes).
  */
 export const LIMITS = {
-  /** 5 failed logins per username per 15 minutes (user_login, photos/login). */
-  login: { name: 'LOGIN', max: 5, windowSeconds: 900, message: 'Too many failed logins for this user: try again later' },
+  /** 5 failed logins per username per source address per 15 minutes (user_login, photos/login). */
+  login: { name: 'LOGIN', max: 5, windowSeconds: 900, message: 'Too many failed logins for this user from your address: try again later' },
+  /** 20 failed logins per username per 15 minutes from all addresses together (user_login, photos/login). */
+  loginCeiling: { name: 'LOGINALL', max: 20, windowSeconds: 900, message: 'Too many failed logins for this user: try again later' },
   /** 5 wrong sign-up confirmation codes per username per 15 minutes (auth_confirm). */
   confirmCode: { name: 'CONFIRM', max: 5, windowSeconds: 900, message: 'Too many wrong confirmation codes for this user: try again later' },
   /** 5 wrong password-reset codes per username per 15 minutes (confirm_code_forgot_password). */
@@ -95,21 +109,48 @@ export async function takeAttempt(deps: LimitsDeps, limit: RateLimit, subject: s
 }
 
 /**
- * Runs `attempt` under `limit` for `subject`: counts it only when it fails with an error `counts` accepts
- * (a wrong password or code); any other outcome gives the attempt back.
+ * Runs `attempt` under one or more limits, each with its subject (checked in order: a later one is not
+ * taken when an earlier one is used up): counts it only when it fails with an error `counts` accepts (a
+ * wrong password or code); any other outcome gives the attempts back.
+ * @param limits - one `[limit, subject]` pair, or a list of them
  * @returns what `attempt` returns
- * @throws 429 when the allowance is used up (before `attempt` runs); otherwise whatever `attempt` throws
+ * @throws 429 of the first limit used up (before `attempt` runs); otherwise whatever `attempt` throws
  */
 export async function limited<T>(
-  deps: LimitsDeps, limit: RateLimit, subject: string, attempt: () => Promise<T>, counts: (error: unknown) => boolean,
+  deps: LimitsDeps, limits: Array<[RateLimit, string]>, attempt: () => Promise<T>, counts: (error: unknown) => boolean,
 ): Promise<T> {
-  const taken = await takeAttempt(deps, limit, subject);
+  const taken: Attempt[] = [];
+  const releaseAll = () => Promise.all(taken.map((one) => one.release()));
   try {
-    const result = await attempt();
-    await taken.release();
-    return result;
+    for (const [limit, subject] of limits) taken.push(await takeAttempt(deps, limit, subject));
   } catch (error) {
-    if (!counts(error)) await taken.release();
+    await releaseAll();
     throw error;
   }
+  try {
+    const result = await attempt();
+    await releaseAll();
+    return result;
+  } catch (error) {
+    if (!counts(error)) await releaseAll();
+    throw error;
+  }
+}
+
+/**
+ * The part of a client's address that a login limit counts by: an IPv4 address as it is, an IPv6 address
+ * by its /64 prefix (one subscriber gets a whole /64, so counting single v6 addresses would let one
+ * guesser use 2^64 of them), `unknown` when there is none.
+ */
+export function sourceKey(sourceIp: string | undefined): string {
+  const ip = sourceIp?.trim().toLowerCase();
+  if (!ip) return 'unknown';
+  const v4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/.exec(ip);
+  if (v4) return v4[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups] : headGroups;
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

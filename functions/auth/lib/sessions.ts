@@ -1,12 +1,12 @@
 import {
   AdminUserGlobalSignOutCommand, GlobalSignOutCommand, InitiateAuthCommand, RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { Caller } from '@darkroom/jwt';
+import { isRevoked, sessionIdOf, type Caller, type RevocationStore } from '@darkroom/jwt';
 import { DomainError, metrics, MetricUnit } from '@darkroom/runtime';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import { resolveUsername, type AccountsDeps } from './accounts';
 import { errorName, isWrongSecret, withCognitoErrors } from './errors';
-import { LIMITS, limited } from './limits';
+import { LIMITS, limited, sourceKey } from './limits';
 
 /** Tokens as seed 003's login returns them in `data`. */
 export interface SessionTokens {
@@ -47,15 +47,19 @@ export function sessionTokens(result: CognitoTokens, refreshToken?: string): Ses
 }
 
 /**
- * Logs in with a username or an e-mail address and a password (USER_PASSWORD_AUTH).
+ * Logs in with a username or an e-mail address and a password (USER_PASSWORD_AUTH). Failed logins are
+ * limited per (username, source address) and, higher, per username (see {@link LIMITS}), so a guesser
+ * locks out their own address, not the account's owner.
+ * @param client.sourceIp - the caller's address (API Gateway's `requestContext.http.sourceIp`)
  * @throws 401 for a wrong password or an unknown user (indistinguishable); 403 when not confirmed;
- *   429 after {@link LIMITS.login} failed logins for that username
+ *   429 after {@link LIMITS.login} failed logins for that username from that address, or
+ *   {@link LIMITS.loginCeiling} from all addresses
  * Counts `Logins`, `LoginFailures` (401) and `LoginLockouts` (429).
  */
-export async function logIn(deps: AccountsDeps, input: { username: string; password: string }): Promise<SessionTokens> {
+export async function logIn(deps: AccountsDeps, input: { username: string; password: string }, client: { sourceIp?: string } = {}): Promise<SessionTokens> {
   const username = await resolveUsername(deps, input.username);
   const { AuthenticationResult, ChallengeName } = await withCognitoErrors(() => limited(
-    deps, LIMITS.login, username,
+    deps, [[LIMITS.login, `${username}#${sourceKey(client.sourceIp)}`], [LIMITS.loginCeiling, username]],
     () => deps.cognito.send(new InitiateAuthCommand({
       ClientId: deps.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: input.password },
     })),
@@ -68,15 +72,27 @@ export async function logIn(deps: AccountsDeps, input: { username: string; passw
   });
   if (!AuthenticationResult) throw new DomainError(409, `Login needs a further step (${ChallengeName ?? 'challenge'}), which this API does not support`);
   metrics.addMetric('Logins', MetricUnit.Count, 1);
-  return sessionTokens(AuthenticationResult);
+  return admitSession(deps.revocations, sessionTokens(AuthenticationResult));
+}
+
+/**
+ * Admits the session a login has just begun past a logout of the same second (see
+ * `RevocationStore.admit`), so a user who logs in again right after logging out is not refused.
+ * @returns `tokens`, unchanged
+ */
+export async function admitSession(revocations: RevocationStore, tokens: SessionTokens): Promise<SessionTokens> {
+  const { payload } = decomposeUnverifiedJwt(tokens.id_token);
+  await revocations.admit(tokens.identity_id, { authTime: Number(payload.auth_time ?? payload.iat), sessionId: sessionIdOf(payload) });
+  return tokens;
 }
 
 const refused = (message: string) => new DomainError(401, message);
 
 /**
  * Trades a refresh token for new ID and access tokens (REFRESH_TOKEN_AUTH). The refresh token must be
- * `username`'s (the new ID token's `cognito:username` or `email`), and its session must have begun after
- * the user's last logout (`auth_time` against the revocation record), whatever Cognito says.
+ * `username`'s (the new ID token's `cognito:username` or `email`), and its session must not be one the
+ * user's last logout ended (`auth_time`, and `origin_jti` in the logout's second, against the revocation
+ * record; see `isRevoked`), whatever Cognito says.
  * @throws 401 for an invalid, expired or revoked refresh token, one of another user, or one of a
  *   session ended by a logout
  */
@@ -93,9 +109,8 @@ export async function refreshSession(deps: AccountsDeps, input: { username: stri
   if (claimed !== tokens.username.toLowerCase() && claimed !== tokens.email?.toLowerCase()) {
     throw refused('Refresh token does not belong to that user');
   }
-  const revokedBefore = await deps.revocations.revokedBefore(tokens.identity_id);
-  const authTime = Number(payload.auth_time ?? payload.iat);
-  if (revokedBefore !== undefined && authTime <= revokedBefore) throw refused('Session has been logged out: log in again');
+  const session = { authTime: Number(payload.auth_time ?? payload.iat), sessionId: sessionIdOf(payload) };
+  if (isRevoked(session, await deps.revocations.revocation(tokens.identity_id))) throw refused('Session has been logged out: log in again');
   return tokens;
 }
 
@@ -107,14 +122,15 @@ const ignoreAlreadyOut = (error: unknown) => {
 
 /**
  * Ends every session of the caller, at once: writes the revocation record the JWT layer checks (every
- * Darkroom endpoint then refuses the caller's earlier ID and access tokens, and the refresh endpoint their
- * refresh tokens), revokes `refresh_token` if given (RevokeToken), and signs the user out of Cognito
+ * Darkroom endpoint then refuses the ID and access tokens of every session begun before the logout, and
+ * the refresh endpoint their refresh tokens; a login right after the logout, even within the same
+ * second, is a new session and works: see {@link admitSession}), revokes `refresh_token` if given (RevokeToken), and signs the user out of Cognito
  * (GlobalSignOut with an access token; AdminUserGlobalSignOut when the caller presented an ID token).
  * @returns the username and the logout time (ISO 8601)
  */
 export async function logOut(deps: AccountsDeps, caller: Caller, input: { refresh_token?: string } = {}) {
   const at = Math.floor(Date.now() / 1000);
-  await deps.revocations.revoke(caller.sub, at);
+  await deps.revocations.revoke(caller.sub, { at });
   await withCognitoErrors(async () => {
     if (input.refresh_token) {
       await deps.cognito.send(new RevokeTokenCommand({ ClientId: deps.clientId, Token: input.refresh_token })).catch(ignoreAlreadyOut);

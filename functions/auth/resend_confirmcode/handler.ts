@@ -5,8 +5,11 @@ import { schema } from './schema';
 
 const deps = accountsDeps();
 
-/** POST /auth/resend_confirmcode -> 200 `{message, data: {username, delivery}, error: false}`; 404 unknown, 409 confirmed. */
+/**
+ * POST /auth/resend_confirmcode -> 200 `{message, data: {username, delivery}, error: false}`, the same for an
+ * unknown username and a confirmed account (no user enumeration); 429 past 5 code e-mails per username per hour.
+ */
 export const handler = httpHandler({ envelope: 'auth', auth: 'none', schema })
   .handler(async ({ input }) => respond(await resendConfirmationCode(deps, input.body), {
-    message: 'A new confirmation code has been sent by e-mail',
+    message: 'If the account exists and is not confirmed yet, a new confirmation code has been sent to its e-mail address',
   }));

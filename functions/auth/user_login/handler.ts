@@ -8,10 +8,10 @@ const deps = accountsDeps();
 /**
  * POST /auth/user_login -> 200 `{message, data: {id_token, token, refresh_token, expires_in, identity_id, ...}, error}`
  * and `Authorization: Bearer <id_token>` (API Gateway passes it on as `x-amzn-remapped-authorization`, as seed 003 shows).
- * 5 failed logins per username per 15 min, then 429 with Retry-After.
+ * 5 failed logins per username per source address, 20 per username, per 15 min; then 429 with Retry-After.
  */
 export const handler = httpHandler({ envelope: 'auth', auth: 'none', schema })
-  .handler(async ({ input }) => {
-    const tokens = await logIn(deps, input.body);
+  .handler(async ({ input, event }) => {
+    const tokens = await logIn(deps, input.body, { sourceIp: event.requestContext?.http?.sourceIp });
     return respond(tokens, { message: 'Logged in', headers: bearer(tokens) });
   });

@@ -66,7 +66,7 @@ export async function processRecord(deps: PipelineDeps, record: S3EventRecord): 
     thumbnail = await makeThumbnail(body);
   } catch (error) {
     if (!(error instanceof UndecodableImageError)) throw error;
-    logger.warn('original is not a decodable image', { key, reason: error.message });
+    logger.warn('original is not a decodable image', { key, reason: error.message, detail: error.detail });
     await publish({ type: 'thumbnail.failed', ...base, size: body.length, reason: error.message });
     return 'failed';
   }

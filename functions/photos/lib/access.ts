@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { badRequest, notFound } from '@darkroom/runtime';
+import { badRequest, notFound, unprocessable } from '@darkroom/runtime';
 import type { PhotosDeps } from './deps';
 import { LIST_PAGE, MAX_DELETE_FILES, URL_TTL } from './limits';
 import type { PhotoRecord } from './records';
@@ -25,13 +25,18 @@ async function describe(deps: PhotosDeps, photo: PhotoRecord) {
 }
 
 /**
- * `POST /photos/download {filename}`: a presigned GET of the caller's original, with its metadata.
+ * `POST /photos/download {filename}`: a presigned GET of the caller's original, with its metadata. Only
+ * bytes known to be an image get a URL: `processing` photos passed the header probe on upload, `ready`
+ * ones were decoded whole by the thumbnail worker; a photo whose decoding failed answers 422 with the
+ * reason, as `/images/download/*` does.
  * @returns `{filename, url, expires_in, status, size, content_type, width, height, uploaded_at, thumbnail_url}`
- * @throws 404 for a name the caller does not own (the lookup is by owner) or an upload not made yet
+ * @throws 404 for a name the caller does not own (the lookup is by owner) or an upload not made yet;
+ *   422 for a photo that could not be decoded
  */
 export async function downloadPhoto(deps: PhotosDeps, owner: string, input: { filename: string }) {
   const photo = await deps.photos.get(owner, input.filename);
   if (!photo || photo.status === 'pending') throw notFound(`Photo ${input.filename} not found`);
+  if (photo.status === 'failed') throw unprocessable(`Photo ${input.filename} could not be processed: ${photo.failure_reason ?? 'it is not a decodable image'}`);
   return {
     ...await describe(deps, photo),
     url: await presignedGet(deps, deps.originalsBucket, photo.key),

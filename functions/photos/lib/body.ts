@@ -1,5 +1,5 @@
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
-import { badRequest, describeValidationErrors, payloadTooLarge, routeValidator, type RouteSchema } from '@darkroom/runtime';
+import { badRequest, describeValidationErrors, logger, payloadTooLarge, routeValidator, unsupportedMediaType, type RouteSchema } from '@darkroom/runtime';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 /** A request to a route that takes either a file in its body or a JSON document. */
@@ -56,7 +56,20 @@ export async function readUploadBody<J>(event: APIGatewayProxyEventV2, options: 
   if (contentType.startsWith('multipart/form-data')) {
     tooLarge(Math.floor((event.body.length * (event.isBase64Encoded ? 3 : 4)) / 4) - 2 * 1024);
     const request = { event: { headers: { 'content-type': event.headers['content-type'] }, body: event.body, isBase64Encoded: event.isBase64Encoded } };
-    await httpMultipartBodyParser({ busboy: { limits: { files: 1, fileSize: options.maxBytes + 1 } } }).before!(request as never);
+    const malformed = () => unsupportedMediaType('The body is not valid multipart/form-data: send the file in a field named `file`');
+    // A form cut short (no closing delimiter) makes busboy emit an error on the file's stream, which
+    // @middy/http-multipart-body-parser does not listen to: an uncaught exception that would crash the
+    // runtime. Such a body is refused before it reaches the parser.
+    const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(event.headers['content-type'] ?? '');
+    const closing = boundary && `--${boundary[1] ?? boundary[2]}--`;
+    if (!closing || !Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').includes(closing)) throw malformed();
+    try {
+      await httpMultipartBodyParser({ busboy: { limits: { files: 1, fileSize: options.maxBytes + 1 } } }).before!(request as never);
+    } catch (error) {
+      // Middy's and busboy's text stays in the log; the client gets ours.
+      logger.info('multipart body refused', { detail: (error as Error).message, cause: (error as { cause?: { message?: string } }).cause?.message });
+      throw malformed();
+    }
     const form = request.event.body as unknown as Record<string, unknown>;
     const file = form.file as { content: Buffer; filename?: string; mimetype?: string; truncated?: boolean } | undefined;
     if (!file || !Buffer.isBuffer(file.content)) throw badRequest('multipart/form-data must carry the file in a field named `file`');

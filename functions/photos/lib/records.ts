@@ -52,7 +52,10 @@ export interface JobRecord {
   sk: string;
   owner: string;
   job_id: string;
+  /** `sync`: unpacked in the request, recorded `done` at once; `async` (or absent): the unzip worker's. */
+  mode?: 'sync' | 'async';
   status: 'queued' | 'running' | 'done' | 'failed';
+  /** The archive in the archives bucket; empty for an archive sent as a request body and unpacked there. */
   archive_key: string;
   total: number;
   done: number;

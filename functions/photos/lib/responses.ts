@@ -74,7 +74,7 @@ export const unzipDone = {
 export const unzipJob = {
   type: 'object',
   properties: {
-    job_id: jobId, mode: { const: 'async' }, status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] }, ...counts,
+    job_id: jobId, mode: { enum: ['sync', 'async'], description: 'sync: unpacked in the request that named this job' }, status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] }, ...counts,
     landed_count: { type: 'integer', minimum: 0 }, skipped_count: { type: 'integer', minimum: 0 },
     landed: { type: 'array', items: landed }, skipped: { type: 'array', items: skipped },
     failure_reason: { type: 'string' }, created_at: time, updated_at: time,

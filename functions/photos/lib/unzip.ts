@@ -69,6 +69,7 @@ export async function unpackArchive(deps: PhotosDeps, owner: string, zip: yauzl.
           landed.push({ index, entry: planned.name, filename: stored.filename, size: stored.size, content_type: stored.content_type });
         } catch (error) {
           if (!(error instanceof UndecodableImageError)) throw error;
+          logger.info('archive entry is not an image, skipped', { owner, entry: planned.name, reason: error.message, detail: error.detail });
           skipped.push({ entry: planned.name, reason: error.message });
         } finally {
           done++;
@@ -128,6 +129,24 @@ async function countRefusal<T>(check: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Records an archive unpacked in the request as a finished job, result beside it in S3, so the `job_id`
+ * the 200 names answers `POST /photos/unzip {"job_id"}` afterwards exactly as a worker's job does.
+ */
+async function recordFinishedJob(
+  deps: UnzipDeps, owner: string, job: { jobId: string; archiveKey?: string; total: number }, outcome: UnzipOutcome,
+): Promise<void> {
+  const { jobId, total } = job;
+  const resultKey = ownerKey(owner, 'archives', `${jobId}.result.json`);
+  await deps.s3.send(new PutObjectCommand({ Bucket: deps.archivesBucket, Key: resultKey, Body: JSON.stringify(outcome), ContentType: 'application/json' }));
+  const now = new Date();
+  await deps.photos.createJob({
+    owner, job_id: jobId, mode: 'sync', status: 'done', archive_key: job.archiveKey ?? '', total, done: total,
+    landed_count: outcome.landed.length, skipped_count: outcome.skipped.length, result_key: resultKey,
+    created_at: now.toISOString(), updated_at: now.toISOString(), expires_at: Math.floor(now.getTime() / 1000) + JOB_TTL,
+  });
+}
+
 /** Whether an inspected archive is unpacked in the request (see {@link SYNC_UNZIP}). */
 export const unpacksInRequest = (plan: ArchivePlan): boolean =>
   plan.entries.length <= SYNC_UNZIP.maxEntries && plan.totalBytes <= SYNC_UNZIP.maxTotalBytes;
@@ -148,6 +167,7 @@ export async function startUnzip(deps: UnzipDeps, owner: string, input: { data: 
     if (unpacksInRequest(plan)) {
       const outcome = await unpackArchive(deps, owner, zip, plan, { jobId });
       metrics.addMetric('ArchivesUnpacked', MetricUnit.Count, 1);
+      await recordFinishedJob(deps, owner, { jobId, archiveKey: 'key' in input ? input.key : undefined, total: plan.entries.length }, outcome);
       if ('key' in input) await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.archivesBucket, Key: input.key }));
       return respond({
         job_id: jobId, mode: 'sync', status: 'done', total: plan.entries.length, done: plan.entries.length,
@@ -177,7 +197,8 @@ export async function startUnzip(deps: UnzipDeps, owner: string, input: { data: 
 
 /**
  * An unzip job's state: `queued` -> `running` (`done` of `total` entries) -> `done` (with every landed and
- * skipped entry) or `failed` (with the reason; nothing of the archive was kept).
+ * skipped entry) or `failed` (with the reason; nothing of the archive was kept). An archive unpacked in
+ * the request is a job born `done`; its `mode` says `sync`.
  * @throws 404 for a job the caller does not own or that expired ({@link JOB_TTL})
  */
 export async function unzipJobStatus(deps: UnzipDeps, owner: string, jobId: string) {
@@ -189,7 +210,7 @@ export async function unzipJobStatus(deps: UnzipDeps, owner: string, jobId: stri
     result = JSON.parse(await object.Body!.transformToString()) as UnzipOutcome;
   }
   return {
-    job_id: job.job_id, mode: 'async', status: job.status, total: job.total, done: job.done,
+    job_id: job.job_id, mode: job.mode ?? 'async', status: job.status, total: job.total, done: job.done,
     landed_count: job.landed_count, skipped_count: job.skipped_count, ...result,
     failure_reason: job.failure_reason, created_at: job.created_at, updated_at: job.updated_at,
   };

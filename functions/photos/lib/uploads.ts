@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { ownerKey, payloadTooLarge, presignUpload, respond, unsupportedMediaType, type HttpResult } from '@darkroom/runtime';
+import { logger, ownerKey, payloadTooLarge, presignUpload, respond, unsupportedMediaType, type HttpResult } from '@darkroom/runtime';
 import type { UploadBody } from './body';
 import type { PhotosDeps } from './deps';
 import { MAX_DIRECT_BYTES, MAX_PHOTO_BYTES } from './limits';
@@ -66,8 +66,9 @@ export async function uploadSinglePhoto(deps: PhotosDeps, owner: string, body: U
   try {
     image = await probeImage(body.data);
   } catch (error) {
-    if (error instanceof UndecodableImageError) throw unsupportedMediaType(`The body is not an image Darkroom accepts: ${error.message}`);
-    throw error;
+    if (!(error instanceof UndecodableImageError)) throw error;
+    logger.info('upload is not a decodable image', { owner, reason: error.message, detail: error.detail });
+    throw unsupportedMediaType(`The body is not an image Darkroom accepts: ${error.message}`);
   }
   const stored = await storePhoto(deps, owner, { data: body.data, safeName: safeName ?? `photo.${formatExtension(image.format)}`, image });
   return respond(stored, { statusCode: 201 });

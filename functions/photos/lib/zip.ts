@@ -13,7 +13,7 @@
 import { HeadObjectCommand, GetObjectCommand, NoSuchKey, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { createReadStream, statSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
-import { DomainError, badRequest, notFound, payloadTooLarge, unprocessable } from '@darkroom/runtime';
+import { DomainError, badRequest, logger, notFound, payloadTooLarge, unprocessable } from '@darkroom/runtime';
 import yauzl from 'yauzl';
 import type { ArchiveLimits } from './limits';
 
@@ -107,6 +107,12 @@ class SourceReader extends yauzl.RandomAccessReader {
   }
 }
 
+/** Logs what yauzl said (the detail a client never sees) and returns our own error for it. */
+function refusal<E extends Error>(ours: E, library: unknown): E {
+  logger.info('archive refused', { reason: ours.message, detail: (library as Error | undefined)?.message ?? String(library) });
+  return ours;
+}
+
 /**
  * Opens an archive for entry-by-entry reading (lazyEntries, sizes validated by yauzl too, names left raw
  * so {@link entryNameProblem} judges them).
@@ -116,7 +122,7 @@ export async function openArchive(source: RangeSource): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.fromRandomAccessReader(new SourceReader(source), source.size,
       { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
-      (error, zip) => (error ? reject(badRequest(`Not a valid ZIP archive: ${error.message}`)) : resolve(zip)));
+      (error, zip) => (error ? reject(refusal(badRequest('Not a valid ZIP archive: its end of central directory record is missing or damaged'), error)) : resolve(zip)));
   });
 }
 
@@ -162,7 +168,7 @@ export async function inspectArchive(zip: yauzl.ZipFile, archiveSize: number, li
   const extents: Array<[number, number]> = [];
   await new Promise<void>((resolve, reject) => {
     const fail = (error: Error) => { zip.removeAllListeners('entry'); reject(error); };
-    zip.on('error', (error: Error) => fail(error instanceof DomainError ? error : badRequest(`Damaged ZIP archive: ${error.message}`)));
+    zip.on('error', (error: Error) => fail(error instanceof DomainError ? error : refusal(badRequest('Damaged ZIP archive: its central directory cannot be read'), error)));
     zip.on('end', () => resolve());
     zip.on('entry', (entry: yauzl.Entry) => {
       const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, true);
@@ -225,7 +231,7 @@ export async function readEntry(zip: yauzl.ZipFile, planned: PlannedEntry, limit
   try {
     stream = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (error, s) => (error ? reject(error) : resolve(s))));
   } catch (error) {
-    throw new ArchiveContentError(`Entry "${name}" cannot be read: ${(error as Error).message}`);
+    throw refusal(new ArchiveContentError(`Entry "${name}" cannot be read: its local header is damaged or does not match the central directory; the archive was refused`), error);
   }
   const chunks: Buffer[] = [];
   let count = 0;
@@ -241,9 +247,9 @@ export async function readEntry(zip: yauzl.ZipFile, planned: PlannedEntry, limit
   } catch (error) {
     if (error instanceof ArchiveContentError) throw error;
     const message = (error as Error).message;
-    throw new ArchiveContentError(/too many bytes/.test(message)
+    throw refusal(new ArchiveContentError(/too many bytes/.test(message)
       ? `Entry "${name}" inflates to more than the ${entry.uncompressedSize} bytes its header declares; the archive was refused`
-      : `Entry "${name}" is damaged: ${message}`);
+      : `Entry "${name}" is damaged: its compressed data does not inflate; the archive was refused`), error);
   }
   if (count !== entry.uncompressedSize) {
     throw new ArchiveContentError(`Entry "${name}" inflates to ${count} bytes, not the ${entry.uncompressedSize} its header declares; the archive was refused`);

@@ -18,6 +18,13 @@ export interface Caller {
    * time, so a logout revokes the whole session, refreshed tokens included. Equals `issuedAt` when absent.
    */
   authTime: number;
+  /**
+   * The session the token belongs to: Cognito's `origin_jti` (the same in every ID and access token
+   * issued from one refresh token, refreshed ones included), else `event_id` (the authentication event);
+   * undefined when the token carries neither. A login in the very second of a logout is admitted by it
+   * (see `isRevoked`).
+   */
+  sessionId?: string;
   /** The raw token, for calls that need it (GlobalSignOut takes the access token). */
   token: string;
 }

@@ -4,7 +4,7 @@
  * loaded from /opt/nodejs; locally an npm workspace package.
  */
 export type { Caller } from './caller';
-export { createTokenVerifier, type TokenVerifier, type VerifierConfig } from './verifier';
-export { tableRevocationStore, revocationKey, type RevocationStore, type RevocationTable } from './revocations';
+export { createTokenVerifier, sessionIdOf, type TokenVerifier, type VerifierConfig } from './verifier';
+export { isRevoked, revocationKey, type Revocation, type RevocationStore, type SessionOfToken } from './revocations';
 export { jwtAuth, bearerToken, type AuthContext, type JwtAuthOptions } from './middleware';
 export { LoopbackHttpFetcher } from './fetcher';

@@ -2,7 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import createError from 'http-errors';
 import type { Caller } from './caller';
-import type { RevocationStore } from './revocations';
+import { isRevoked, type RevocationStore } from './revocations';
 import type { TokenVerifier } from './verifier';
 
 /** The Lambda context as the JWT middleware leaves it: `caller` set on authenticated routes. */
@@ -40,7 +40,7 @@ const unauthorized = (message: string) =>
 
 /**
  * Middy middleware that authenticates the request: verifies the Cognito token, refuses tokens of a session
- * that began (`auth_time`, else `iat`) at or before the user's last logout, and sets `context.caller`.
+ * the user's last logout ended ({@link isRevoked}: begun before it), and sets `context.caller`.
  *
  * @throws 401 (http-errors, exposed) for a missing, malformed, expired, wrongly signed, wrong-issuer,
  *   wrong-client or revoked token. The reason is generic on purpose, and logged by the caller's logger.
@@ -58,8 +58,7 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<APIGatewayProxyE
         (error as { cause?: unknown }).cause = cause;
         throw error;
       }
-      const revokedBefore = await options.revocations.revokedBefore(caller.sub);
-      if (revokedBefore !== undefined && caller.authTime <= revokedBefore) {
+      if (isRevoked(caller, await options.revocations.revocation(caller.sub))) {
         throw unauthorized('Token has been revoked: log in again');
       }
       request.context.caller = caller;

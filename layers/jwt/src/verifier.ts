@@ -30,6 +30,20 @@ export interface TokenVerifier {
   verify(token: string): Promise<Caller>;
 }
 
+/**
+ * The session a token belongs to: `origin_jti` (Cognito adds it to ID and access tokens when the app
+ * client has token revocation on, the default; tokens refreshed from one refresh token share it), else
+ * `event_id` (the authentication event). Source: Amazon Cognito, "Using the access token" / "Revoking
+ * tokens" (developer guide).
+ */
+export function sessionIdOf(payload: Record<string, unknown>): string | undefined {
+  for (const claim of ['origin_jti', 'event_id']) {
+    const value = payload[claim];
+    if (typeof value === 'string' && value) return value;
+  }
+  return undefined;
+}
+
 function toCaller(payload: JwtPayload, token: string): Caller {
   const tokenUse = payload.token_use === 'id' ? 'id' : 'access';
   const username = String(payload['cognito:username'] ?? payload.username ?? payload.sub);
@@ -43,6 +57,7 @@ function toCaller(payload: JwtPayload, token: string): Caller {
     issuedAt: Number(payload.iat),
     expiresAt: Number(payload.exp),
     authTime: Math.min(Number(payload.auth_time ?? payload.iat), Number(payload.iat)),
+    sessionId: sessionIdOf(payload),
     token,
   };
 }

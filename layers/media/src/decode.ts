@@ -3,12 +3,28 @@ import sharp, { type Metadata, type Sharp } from 'sharp';
 /** Decoded-pixel ceiling: 100 MP refuses decompression bombs while taking any camera photo (sharp's default is 268 MP). */
 export const MAX_INPUT_PIXELS = 100_000_000;
 
-/** Thrown when the input is not an image Darkroom can decode: permanent, retrying cannot help. */
+/**
+ * Thrown when the input is not an image Darkroom can decode: permanent, retrying cannot help. `message`
+ * is Darkroom's own reason, fit for a client; `detail` is the decoder's (libvips') text, for the log only.
+ */
 export class UndecodableImageError extends Error {
-  constructor(reason: string) {
+  constructor(reason: string, readonly detail?: string) {
     super(reason);
     this.name = 'UndecodableImageError';
   }
+}
+
+/**
+ * The {@link UndecodableImageError} for an error sharp threw, in our words: over the pixel limit, a
+ * format libvips does not know, or (by `stage`) a header or pixel data that does not decode. The
+ * library's message is kept as `detail`.
+ * @param stage - `header` (metadata) or `pixels` (a full decode)
+ */
+export function undecodable(error: unknown, stage: 'header' | 'pixels'): UndecodableImageError {
+  const detail = (error as Error | undefined)?.message ?? String(error);
+  if (/pixel limit/i.test(detail)) return new UndecodableImageError(`image is larger than ${MAX_INPUT_PIXELS} pixels`, detail);
+  if (stage === 'header') return new UndecodableImageError('not a decodable image: not an image format Darkroom accepts, or its header is damaged', detail);
+  return new UndecodableImageError('image could not be decoded: its data is damaged or truncated', detail);
 }
 
 const FORMAT_TYPES: Record<string, string> = {
@@ -45,7 +61,7 @@ export async function probeImage(data: Buffer): Promise<ProbedImage> {
   try {
     metadata = await openImage(data).metadata();
   } catch (error) {
-    throw new UndecodableImageError(`not a decodable image: ${(error as Error).message}`);
+    throw undecodable(error, 'header');
   }
   const contentType = formatContentType(metadata.format);
   if (!contentType) throw new UndecodableImageError(`unsupported image format: ${metadata.format ?? 'unknown'}`);

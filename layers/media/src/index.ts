@@ -9,7 +9,7 @@ export {
 } from './content-types';
 export { MAX_IMAGE_BYTES, UPLOAD_URL_TTL, PENDING_TTL } from './limits';
 export {
-  MAX_INPUT_PIXELS, UndecodableImageError, formatContentType, formatExtension, openImage, probeImage, type ProbedImage,
+  MAX_INPUT_PIXELS, UndecodableImageError, undecodable, formatContentType, formatExtension, openImage, probeImage, type ProbedImage,
 } from './decode';
 export { THUMBNAIL_SIZE, makeThumbnail, type Thumbnail } from './thumbnails';
 export {

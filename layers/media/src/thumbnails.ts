@@ -1,5 +1,5 @@
 import type { Metadata, OutputInfo } from 'sharp';
-import { formatContentType, openImage, UndecodableImageError } from './decode';
+import { formatContentType, openImage, undecodable, UndecodableImageError } from './decode';
 
 /** Longest side of a thumbnail, in pixels (seed 001's thumbnails; DESIGN.md §4 "fit inside"). */
 export const THUMBNAIL_SIZE = 256;
@@ -31,7 +31,7 @@ export async function makeThumbnail(input: Buffer): Promise<Thumbnail> {
   try {
     metadata = await image.metadata();
   } catch (error) {
-    throw new UndecodableImageError(`not a decodable image: ${(error as Error).message}`);
+    throw undecodable(error, 'header');
   }
   const contentType = formatContentType(metadata.format);
   if (!contentType) throw new UndecodableImageError(`unsupported image format: ${metadata.format ?? 'unknown'}`);
@@ -44,7 +44,7 @@ export async function makeThumbnail(input: Buffer): Promise<Thumbnail> {
     output = await (webp ? pipeline.webp({ quality: 80 }) : pipeline.jpeg({ quality: 80, mozjpeg: true }))
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new UndecodableImageError(`image could not be decoded: ${(error as Error).message}`);
+    throw undecodable(error, 'pixels');
   }
   const oriented = metadata.autoOrient ?? { width: metadata.width, height: metadata.height };
   return {

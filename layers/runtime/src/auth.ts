@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createTokenVerifier, jwtAuth, tableRevocationStore, type JwtAuthOptions } from '@darkroom/jwt';
+import { createTokenVerifier, jwtAuth, type JwtAuthOptions } from '@darkroom/jwt';
 import { dynamo } from './aws';
 import { loadConfig, optionalEnv } from './config';
+import { dynamoRevocationStore } from './revocations';
 
 let shared: Omit<JwtAuthOptions, 'tokenFrom'> | undefined;
 
@@ -20,11 +20,8 @@ export function authDependencies(): Omit<JwtAuthOptions, 'tokenFrom'> {
         localIssuer: optionalEnv('JWT_ISSUER'),
         localJwksUri: optionalEnv('JWKS_URI'),
       }),
-      // The jwt layer carries no SDK: it reads and writes the auth table through the function's client.
-      revocations: tableRevocationStore({
-        get: async (Key) => (await dynamo().send(new GetCommand({ TableName: config.authTable, Key, ConsistentRead: true }))).Item,
-        put: async (Item) => { await dynamo().send(new PutCommand({ TableName: config.authTable, Item })); },
-      }),
+      // The jwt layer carries no SDK: the store is the runtime's, on the function's bundled DocumentClient.
+      revocations: dynamoRevocationStore(dynamo(), config.authTable),
     };
   }
   return shared;

@@ -63,18 +63,33 @@ const normalizeEvent = (body: BodyMode): MiddlewareObj<HttpEvent> => ({
   },
 });
 
-/** Rewrites the errors of Middy's parsers and validator into clear 4xx messages. */
+/** What a library's 4xx says instead of its own text, by status, when no better sentence is known. */
+const LIBRARY_REFUSALS: Record<number, string> = {
+  400: 'The request is not valid',
+  413: 'The request body is too large',
+  415: 'The request body is not in a format this route accepts',
+  422: 'The request body could not be processed',
+};
+
+/**
+ * Rewrites the errors of Middy's parsers and validator (any error whose `cause.package` names the
+ * library that raised it) into clear 4xx messages of our own. The library's text and data (ajv errors,
+ * JSON.parse's and busboy's messages) go to the log, never into the response.
+ */
 const clarifyErrors = (): MiddlewareObj<HttpEvent> => ({
   onError: (request) => {
     const error = request.error as (Error & { statusCode?: number; cause?: { package?: string; data?: unknown } }) | null;
     const source = error?.cause?.package;
     if (!error || !source) return;
+    logger.info('request refused by a library', { package: source, detail: error.message, data: error.cause?.data });
     if (source === '@middy/validator') {
       error.message = describeValidationErrors(error.cause?.data as never);
     } else if (source === '@middy/http-json-body-parser') {
       const invalid = error.message.startsWith('Invalid');
       error.statusCode = invalid ? 400 : 415;
       error.message = invalid ? 'Request body is not valid JSON' : 'Content-Type must be application/json';
+    } else if (error.statusCode && error.statusCode < 500) {
+      error.message = LIBRARY_REFUSALS[error.statusCode] ?? 'The request was refused';
     }
   },
 });

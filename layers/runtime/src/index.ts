@@ -17,6 +17,7 @@ export {
   type RouteSchema, type RouteInput, type PrecompiledValidator, type EventValidator, type RouteContract, type RouteResponse,
 } from './schema';
 export { authDependencies } from './auth';
+export { dynamoRevocationStore } from './revocations';
 export type { Caller } from '@darkroom/jwt';
 export { sanitizeFileName, ownerKey, parseOwnerKey, MAX_FILE_NAME_LENGTH, type OwnerKey } from './keys';
 export { presignUpload, presignedUploadSchema, type PresignedUpload, type PresignUploadOptions } from './uploads';

@@ -70,19 +70,53 @@ export function routeValidator(schema: RouteSchema | PrecompiledValidator): Even
 
 const PARTS: Record<string, string> = { body: 'body', queryStringParameters: 'query string', pathParameters: 'path' };
 
+const plural = (count: unknown, one: string) => `${String(count)} ${one}${count === 1 ? '' : 's'}`;
+
+/** Names of the formats Darkroom's schemas use, as a client reads them. */
+const FORMATS: Record<string, string> = { email: 'an e-mail address', uri: 'an absolute URI', 'date-time': 'an RFC 3339 date-time', date: 'a date (YYYY-MM-DD)', uuid: 'a UUID' };
+
+/**
+ * The problem of one ajv error in Darkroom's own words, from its keyword and parameters only: ajv's own
+ * message is never sent (it names schema internals: regular expressions, `if`/`then` branches, schema
+ * paths); the ajv errors themselves are logged by the handler stack.
+ */
+function describeProblem(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type': return `must be ${String(params.type).split(',').join(' or ')}`;
+    case 'enum': return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const': return `must be ${JSON.stringify(params.allowedValue)}`;
+    case 'minLength': return `must be at least ${plural(params.limit, 'character')}`;
+    case 'maxLength': return `must be at most ${plural(params.limit, 'character')}`;
+    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+      return `must be ${String(params.comparison)} ${String(params.limit)}`;
+    case 'multipleOf': return `must be a multiple of ${String(params.multipleOf)}`;
+    case 'minItems': return `must have at least ${plural(params.limit, 'item')}`;
+    case 'maxItems': return `must have at most ${plural(params.limit, 'item')}`;
+    case 'uniqueItems': return 'must not repeat an item';
+    case 'minProperties': return `must have at least ${plural(params.limit, 'field')}`;
+    case 'maxProperties': return `must have at most ${plural(params.limit, 'field')}`;
+    case 'format': return `must be ${FORMATS[String(params.format)] ?? `a valid ${String(params.format)}`}`;
+    case 'pattern': return 'contains characters or a form that is not accepted';
+    case 'oneOf': case 'anyOf': return 'does not match any of the accepted forms';
+    case 'dependentRequired': case 'dependencies': return `needs ${String(params.missingProperty)} too`;
+    default: return 'is not valid';
+  }
+}
+
 /** One ajv error as `<field>: <problem> (<part>)`, with the field named as the client sent it. */
 function describeError(error: ErrorObject): string {
   const [part = '', ...rest] = error.instancePath.split('/').filter(Boolean);
   const fields = rest;
-  let problem = error.message ?? 'is invalid';
+  let problem: string;
   if (error.keyword === 'required') {
     fields.push(String(error.params.missingProperty));
     problem = 'is required';
   } else if (error.keyword === 'additionalProperties') {
     fields.push(String(error.params.additionalProperty));
     problem = 'is not an accepted field';
-  } else if (error.keyword === 'enum') {
-    problem = `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  } else {
+    problem = describeProblem(error);
   }
   if (!part) return `${PARTS[fields[0] ?? ''] ?? fields[0] ?? 'request'} ${problem}`;
   const field = fields.join('.');
@@ -90,7 +124,7 @@ function describeError(error: ErrorObject): string {
 }
 
 /**
- * Turns ajv errors into one sentence a client can act on, e.g.
+ * Turns ajv errors into one sentence a client can act on, in Darkroom's words (never ajv's messages), e.g.
  * `file_name: is required (body); limit: must be <= 100 (query string)`.
  */
 export function describeValidationErrors(errors: ErrorObject[] | null | undefined): string {

@@ -3,21 +3,28 @@
  */
 import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsName, entries, type QueueSpec, type TableSpec } from '../../manifest';
+import { awsName, entries, keyAttributes, type QueueSpec, type TableSpec } from '../../manifest';
 
-/** Creates `darkroom-<name>` (PAY_PER_REQUEST, string keys) unless it exists, and enables its TTL. */
+/** Creates `darkroom-<name>` (PAY_PER_REQUEST, string keys, its GSIs) unless it exists, and enables its TTL. */
 async function ensureTable(ddb: DynamoDBClient, name: string, spec: TableSpec): Promise<string> {
   const TableName = awsName(name);
   try {
     await ddb.send(new DescribeTableCommand({ TableName }));
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
-    const keys = [{ name: spec.hashKey, type: 'HASH' as const }, ...(spec.rangeKey ? [{ name: spec.rangeKey, type: 'RANGE' as const }] : [])];
+    const keySchema = (hashKey: string, rangeKey?: string) => [
+      { AttributeName: hashKey, KeyType: 'HASH' as const },
+      ...(rangeKey ? [{ AttributeName: rangeKey, KeyType: 'RANGE' as const }] : []),
+    ];
+    const indexes = entries(spec.indexes ?? {});
     await ddb.send(new CreateTableCommand({
       TableName,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: keys.map((k) => ({ AttributeName: k.name, KeyType: k.type })),
-      AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: 'S' })),
+      KeySchema: keySchema(spec.hashKey, spec.rangeKey),
+      AttributeDefinitions: keyAttributes(spec).map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      GlobalSecondaryIndexes: indexes.length
+        ? indexes.map(([IndexName, index]) => ({ IndexName, KeySchema: keySchema(index.hashKey, index.rangeKey), Projection: { ProjectionType: 'ALL' } }))
+        : undefined,
     }));
   }
   if (spec.ttlAttribute) {

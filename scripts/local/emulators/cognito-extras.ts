@@ -2,20 +2,66 @@
  * What cognito-local 5.3 lacks and Darkroom calls, added as extra X-Amz-Target handlers in front of
  * its router: ResendConfirmationCode, GlobalSignOut and AdminUserGlobalSignOut (refresh tokens dropped,
  * earlier access tokens refused), the pool's password policy (cognito-local stores it but never checks
- * it), and Cognito's NotAuthorizedException for a wrong password.
+ * it), Cognito's NotAuthorizedException for a wrong password and UserNotFoundException for confirming
+ * an unknown user, and the session claims of Cognito's tokens (`origin_jti`, and `auth_time` kept
+ * across refreshes; see {@link withSessionClaims}).
  */
-import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, createSign, verify, type JsonWebKey } from 'node:crypto';
 import { CognitoError, InvalidParameterError, NotAuthorizedError, UserNotFoundError } from 'cognito-local/lib/errors';
 import type { Route, Router } from 'cognito-local/lib/server/Router';
 import type { Services } from 'cognito-local/lib/services';
 import type { Context } from 'cognito-local/lib/services/context';
 import { selectAppropriateDeliveryMethod } from 'cognito-local/lib/services/messageDelivery/deliveryMethod';
 import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolService';
+import privateKey from 'cognito-local/lib/keys/cognitoLocal.private.json';
 import publicKey from 'cognito-local/lib/keys/cognitoLocal.public.json';
 
-/** A user record with the time (ms since epoch) of their last GlobalSignOut. */
-type SignedOutUser = User & { SignedOutAt?: number };
-interface AccessClaims { sub: string; username: string; client_id: string; token_use: string; iat: number }
+/**
+ * A user record with the time (ms since epoch) of their last GlobalSignOut and the sessions (refresh
+ * tokens' `jti`, the `origin_jti` of their tokens) it ended.
+ */
+type SignedOutUser = User & { SignedOutAt?: number; SignedOutSessions?: string[] };
+interface AccessClaims { sub: string; username: string; client_id: string; token_use: string; iat: number; origin_jti?: string }
+
+/** The claims of a JWT, unverified (only for tokens this emulator issued or just verified). */
+const claimsOf = (token: string): Record<string, unknown> => {
+  try {
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+};
+
+/** Signs `claims` with cognito-local's key and header (RS256, kid CognitoLocal), as its own tokens are. */
+function signAsPool(claims: Record<string, unknown>): string {
+  const body = `${Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'CognitoLocal' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${body}.${createSign('RSA-SHA256').update(body).sign(privateKey.pem).toString('base64url')}`;
+}
+
+/** The session a refresh token stands for: its `jti` (Cognito's `origin_jti`) and when it was issued (`auth_time`). */
+function sessionOfRefreshToken(token: string | undefined): { origin_jti: string; auth_time: number } | undefined {
+  const claims = token ? claimsOf(token) : {};
+  return typeof claims.jti === 'string' && typeof claims.iat === 'number' ? { origin_jti: claims.jti, auth_time: claims.iat } : undefined;
+}
+
+/**
+ * Gives the ID and access tokens of an InitiateAuth answer the session claims Cognito's carry and
+ * cognito-local's lack: `origin_jti`, the same in every token issued from one refresh token (refreshed
+ * ones included; Cognito adds it when the app client has token revocation on, the default), and
+ * `auth_time`, the time of the sign-in, which a refresh keeps (cognito-local sets both `auth_time` and
+ * `event_id` anew on each refresh; `event_id` is left as it gives it). Source: AWS re:Post knowledge
+ * center "cognito-revoke-refresh-tokens": "the new access and ID tokens have the same origin_jti claim".
+ */
+export function withSessionClaims<T>(answer: T, presentedRefreshToken?: string): T {
+  const result = (answer as { AuthenticationResult?: { AccessToken?: string; IdToken?: string; RefreshToken?: string } }).AuthenticationResult;
+  const session = sessionOfRefreshToken(result?.RefreshToken ?? presentedRefreshToken);
+  if (!result || !session) return answer;
+  for (const field of ['AccessToken', 'IdToken'] as const) {
+    const token = result[field];
+    if (token) result[field] = signAsPool({ ...claimsOf(token), ...session });
+  }
+  return answer;
+}
 
 const verifyKey = createPublicKey({ key: publicKey.jwk as JsonWebKey, format: 'jwk' });
 
@@ -39,11 +85,20 @@ async function userOfAccessToken(services: Services, ctx: Context, token: string
   return { pool, user, claims };
 }
 
-/** Refuses an access token issued (whole seconds) before the user's last GlobalSignOut. */
+/** Refuses an access token of a session the user's last GlobalSignOut ended, or issued (whole seconds) before it. */
 async function assertNotRevoked(services: Services, ctx: Context, token: string): Promise<void> {
   const { user, claims } = await userOfAccessToken(services, ctx, token);
-  if (user.SignedOutAt !== undefined && (claims.iat + 1) * 1000 <= user.SignedOutAt) throw new NotAuthorizedError('Access Token has been revoked');
+  const endedSession = claims.origin_jti !== undefined && (user.SignedOutSessions ?? []).includes(claims.origin_jti);
+  if (endedSession || (user.SignedOutAt !== undefined && (claims.iat + 1) * 1000 <= user.SignedOutAt)) throw new NotAuthorizedError('Access Token has been revoked');
 }
+
+/** The user as a GlobalSignOut leaves it: no refresh token, and their sessions remembered as ended. */
+const signedOut = (user: SignedOutUser): User => ({
+  ...user,
+  RefreshTokens: [],
+  SignedOutAt: Date.now(),
+  SignedOutSessions: (user.RefreshTokens ?? []).map((token) => sessionOfRefreshToken(token)?.origin_jti).filter((jti): jti is string => Boolean(jti)),
+} as User);
 
 /**
  * Checks a password against a pool's policy as Cognito does.
@@ -83,7 +138,7 @@ const resendConfirmationCode = (services: Services): Route => async (ctx, req: {
 const globalSignOut = (services: Services): Route => async (ctx, req: { AccessToken: string }) => {
   const { pool, user } = await userOfAccessToken(services, ctx, req.AccessToken);
   await assertNotRevoked(services, ctx, req.AccessToken);
-  await pool.saveUser(ctx, { ...user, RefreshTokens: [], SignedOutAt: Date.now() } as User);
+  await pool.saveUser(ctx, signedOut(user));
   return {};
 };
 
@@ -92,7 +147,7 @@ const adminUserGlobalSignOut = (services: Services): Route => async (ctx, req: {
   const pool = await services.cognito.getUserPool(ctx, req.UserPoolId);
   const user = await pool.getUserByUsername(ctx, req.Username);
   if (!user) throw new UserNotFoundError('User does not exist.');
-  await pool.saveUser(ctx, { ...user, RefreshTokens: [], SignedOutAt: Date.now() } as User);
+  await pool.saveUser(ctx, signedOut(user));
   return {};
 };
 
@@ -114,6 +169,28 @@ async function asCognitoAnswers<T>(target: string, call: () => Promise<T>): Prom
     if (auth && (error as { code?: string }).code === 'InvalidPasswordException') throw new NotAuthorizedError('Incorrect username or password.');
     throw error;
   }
+}
+
+/**
+ * RevokeToken, as Cognito: the access tokens issued from the revoked refresh token stop working too
+ * (cognito-local only drops the refresh token).
+ */
+async function endSession(services: Services, ctx: Context, clientId: string, refreshToken: string): Promise<void> {
+  const session = sessionOfRefreshToken(refreshToken);
+  const username = claimsOf(refreshToken)['cognito:username'];
+  if (!session || typeof username !== 'string') return;
+  const pool = await services.cognito.getUserPoolForClientId(ctx, clientId);
+  const user = (await pool.getUserByUsername(ctx, username)) as SignedOutUser | null;
+  if (user) await pool.saveUser(ctx, { ...user, SignedOutSessions: [...(user.SignedOutSessions ?? []), session.origin_jti] } as User);
+}
+
+/**
+ * Cognito answers ConfirmSignUp for an unknown username with UserNotFoundException; cognito-local with
+ * NotAuthorizedException, which Cognito keeps for "already confirmed".
+ */
+async function assertUserExists(services: Services, ctx: Context, req: Record<string, unknown>): Promise<void> {
+  const pool = await services.cognito.getUserPoolForClientId(ctx, String(req.ClientId));
+  if (!(await pool.getUserByUsername(ctx, String(req.Username)))) throw new UserNotFoundError('Username/client id combination not found.');
 }
 
 /** Which password field a target carries, and how to find its pool. */
@@ -144,7 +221,11 @@ export function extendRouter(base: Router, services: Services): Router {
       if (typeof req.AccessToken === 'string') await assertNotRevoked(services, ctx, req.AccessToken);
       const check = await passwordToCheck(services, ctx, target, req);
       if (check) checkPasswordPolicy(...check);
-      return asCognitoAnswers(target, () => route(ctx, req));
+      if (target === 'ConfirmSignUp') await assertUserExists(services, ctx, req);
+      const answer = await asCognitoAnswers(target, () => route(ctx, req));
+      if (target === 'RevokeToken') await endSession(services, ctx, String(req.ClientId), String(req.Token));
+      if (target !== 'InitiateAuth' && target !== 'AdminInitiateAuth') return answer;
+      return withSessionClaims(answer, (req.AuthParameters as Record<string, string> | undefined)?.REFRESH_TOKEN);
     };
   };
 }

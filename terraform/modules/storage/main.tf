@@ -10,17 +10,27 @@ resource "aws_dynamodb_table" "this" {
   range_key                   = each.value.range_key
   deletion_protection_enabled = var.deletion_protection
 
-  attribute {
-    name = each.value.hash_key
-    type = "S"
-  }
-
+  # Every key attribute of the table and of its indexes, once each (all strings).
   dynamic "attribute" {
-    for_each = each.value.range_key == null ? [] : [each.value.range_key]
+    for_each = toset(compact(concat(
+      [each.value.hash_key, each.value.range_key],
+      flatten([for i in values(each.value.indexes) : [i.hash_key, i.range_key]]),
+    )))
 
     content {
       name = attribute.value
       type = "S"
+    }
+  }
+
+  dynamic "global_secondary_index" {
+    for_each = each.value.indexes
+
+    content {
+      name            = global_secondary_index.key
+      hash_key        = global_secondary_index.value.hash_key
+      range_key       = global_secondary_index.value.range_key
+      projection_type = "ALL"
     }
   }
 

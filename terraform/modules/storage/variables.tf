@@ -4,11 +4,15 @@ variable "name_prefix" {
 }
 
 variable "tables" {
-  description = "DynamoDB tables keyed by manifest name: key attribute names (strings) and the optional TTL attribute."
+  description = "DynamoDB tables keyed by manifest name: key attribute names (strings), the optional TTL attribute, and global secondary indexes by index name (string keys, projection ALL)."
   type = map(object({
     hash_key      = string
     range_key     = optional(string)
     ttl_attribute = optional(string)
+    indexes = optional(map(object({
+      hash_key  = string
+      range_key = optional(string)
+    })), {})
   }))
 }
 

@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { INVALID_CONFIRMATION } from '../../../functions/auth/lib/accounts';
 import { call, cognitoFailure, cognitoMock, dynamoMock, resetMocks } from './support';
 
 let signup: unknown; let confirm: unknown; let resend: unknown; let forgot: unknown; let reset: unknown;
@@ -34,8 +35,8 @@ describe('POST /auth/user_signup', () => {
   it.each([
     ['a missing password', { email: 'a@example.com', username: 'ada' }, 'password: is required (body)'],
     ['an object for a username', { email: 'a@example.com', username: { $ne: '' }, password: 'x' }, 'username: must be string (body)'],
-    ['an empty username', { email: 'a@example.com', username: '', password: 'x' }, 'username: must NOT have fewer than 1 characters (body)'],
-    ['an invalid e-mail', { email: 'not-an-address', username: 'ada', password: 'Lovelace1815' }, 'email: must match format "email" (body)'],
+    ['an empty username', { email: 'a@example.com', username: '', password: 'x' }, 'username: must be at least 1 character (body)'],
+    ['an invalid e-mail', { email: 'not-an-address', username: 'ada', password: 'Lovelace1815' }, 'email: must be an e-mail address (body)'],
     ['an unknown field', { ...body, admin: true }, 'admin: is not an accepted field (body)'],
   ])('refuses %s with 400 naming the field, calling nobody', async (_, input, message) => {
     const answer = await call(signup, { body: input });
@@ -49,6 +50,26 @@ describe('POST /auth/user_signup', () => {
     const answer = await call(signup, { body: { ...body, password: 'weak' } });
     expect(answer.status).toBe(400);
     expect(answer.body.message).toBe('Password does not meet the policy: at least 8 characters, with an upper-case letter, a lower-case letter and a number');
+  });
+
+  it('stores the e-mail address lower-cased, and finds a taken one whatever its case', async () => {
+    cognitoMock.on(SignUpCommand).resolves({ UserSub: 'sub-ada', UserConfirmed: false });
+    await call(signup, { body: { ...body, email: 'Ada@EXAMPLE.com' } });
+    expect(cognitoMock.commandCalls(SignUpCommand)[0]!.args[0].input.UserAttributes).toEqual([{ Name: 'email', Value: 'ada@example.com' }]);
+    cognitoMock.reset();
+    // ada@example.com exists; a sign-up as a@EXAMPLE.com-style variant of it must find it.
+    cognitoMock.on(ListUsersCommand).resolves({ Users: [] });
+    cognitoMock.on(ListUsersCommand, { Filter: 'email = "ada@example.com"' }).resolves({ Users: [{ Username: 'ada' }] });
+    expect(await call(signup, { body: { ...body, username: 'ada2', email: 'ADA@Example.COM' } }))
+      .toMatchObject({ status: 409, body: { message: 'That e-mail address already belongs to an account' } });
+    expect(cognitoMock.commandCalls(SignUpCommand)).toHaveLength(0);
+  });
+
+  it('does not echo Cognito\'s own text for a parameter it refuses', async () => {
+    cognitoMock.on(SignUpCommand).rejects(cognitoFailure('InvalidParameterException', "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}]+"));
+    const answer = await call(signup, { body });
+    expect(answer).toMatchObject({ status: 400, body: { message: 'The request was refused as invalid: check the username, e-mail address and password', error: true } });
+    expect(JSON.stringify(answer.body)).not.toMatch(/constraint|pattern|validation error/);
   });
 
   it('refuses a taken username and a taken e-mail address with 409', async () => {
@@ -69,13 +90,15 @@ describe('POST /auth/auth_confirm', () => {
   });
 
   it.each([
-    ['a wrong code', 'CodeMismatchException', 400, 'Invalid confirmation code'],
-    ['an expired or used code', 'ExpiredCodeException', 400, 'Confirmation code has expired or was already used: request a new one'],
-    ['an unknown user (read as a wrong code)', 'UserNotFoundException', 400, 'Invalid confirmation code'],
-    ['a code for an account already confirmed', 'NotAuthorizedException', 409, 'Account is already confirmed: log in'],
-  ])('refuses %s', async (_, error, status, message) => {
+    ['a wrong code', 'CodeMismatchException'],
+    ['an expired or used code', 'ExpiredCodeException'],
+    ['an unknown user', 'UserNotFoundException'],
+    ['a code for an account already confirmed', 'NotAuthorizedException'],
+  ])('refuses %s with the one 400 that tells nothing about the account', async (_, error) => {
     cognitoMock.on(ConfirmSignUpCommand).rejects(cognitoFailure(error));
-    expect(await call(confirm, { body })).toMatchObject({ status, body: { message, data: {}, error: true } });
+    const answer = await call(confirm, { body });
+    expect(answer).toMatchObject({ status: 400, body: { message: INVALID_CONFIRMATION, data: {}, error: true } });
+    expect(answer.body.message).not.toMatch(/^Account is already confirmed/);
   });
 
   it('refuses a code with spaces or symbols with 400 before Cognito', async () => {
@@ -114,18 +137,25 @@ describe('POST /auth/resend_confirmcode', () => {
     expect(await call(resend, { body: { username: 'ada' } })).toMatchObject({ status: 200, body: { data: { username: 'ada', delivery: 'email' } } });
   });
 
-  it.each([
-    ['an unknown user', 'UserNotFoundException', 404],
-    ['a confirmed user', 'InvalidParameterException', 409],
-  ])('refuses %s', async (_, error, status) => {
-    cognitoMock.on(ResendConfirmationCodeCommand).rejects(cognitoFailure(error));
-    expect((await call(resend, { body: { username: 'ada' } })).status).toBe(status);
+  it('answers an unknown user and a confirmed one exactly like one that gets a code (no user enumeration)', async () => {
+    cognitoMock.on(ResendConfirmationCodeCommand, { Username: 'ada' }).resolves({ CodeDeliveryDetails: { DeliveryMedium: 'EMAIL', Destination: 'a***@e***' } });
+    cognitoMock.on(ResendConfirmationCodeCommand, { Username: 'nobody' }).rejects(cognitoFailure('UserNotFoundException', 'Username/client id combination not found.'));
+    cognitoMock.on(ResendConfirmationCodeCommand, { Username: 'grace' }).rejects(cognitoFailure('InvalidParameterException', 'User is already confirmed.'));
+    const known = await call(resend, { body: { username: 'ada' } });
+    expect(known.status).toBe(200);
+    for (const username of ['nobody', 'grace']) {
+      const other = await call(resend, { body: { username } });
+      expect(other.status).toBe(200);
+      expect({ ...other.body, data: { ...other.body.data, username: 'ada' } }).toEqual(known.body);
+    }
+    expect(JSON.stringify(known.body)).not.toContain('***');
   });
 
   it('refuses a missing username with 400 and more than 5 requests an hour with 429', async () => {
     expect((await call(resend, { body: {} })).body.message).toBe('username: is required (body)');
     overLimit();
     expect((await call(resend, { body: { username: 'ada' } })).status).toBe(429);
+    expect(cognitoMock.commandCalls(ResendConfirmationCodeCommand)).toHaveLength(0);
   });
 });
 
@@ -151,6 +181,16 @@ describe('POST /auth/forgot_password', () => {
     cognitoMock.on(ForgotPasswordCommand).resolves({});
     await call(forgot, { body: { username: 'ada@example.com' } });
     expect(cognitoMock.commandCalls(ForgotPasswordCommand)[0]!.args[0].input.Username).toBe('ada');
+  });
+
+  it('counts code e-mails per username in the same hourly allowance as resend_confirmcode, e-mail form included', async () => {
+    cognitoMock.on(ListUsersCommand).resolves({ Users: [{ Username: 'ada' }] });
+    cognitoMock.on(ForgotPasswordCommand).resolves({});
+    await call(forgot, { body: { username: 'Ada@example.com' } });
+    await call(resend, { body: { username: 'ada' } });
+    const keys = dynamoMock.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key?.pk);
+    expect(keys).toEqual(['LIMIT#CODEMAIL#ada', 'LIMIT#CODEMAIL#ada']);
+    expect(dynamoMock.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':max': 5 });
   });
 
   it('throttles requests per username with 429, known or not', async () => {

@@ -5,6 +5,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestIssuer } from '../../support/tokens';
+import { sourceKey } from '../../../functions/auth/lib/limits';
 import { call, cognitoFailure, cognitoMock, dynamoMock, resetMocks, useTestIssuer } from './support';
 
 let issuer: TestIssuer;
@@ -75,16 +76,55 @@ describe('POST /auth/user_login', () => {
     expect(cognitoMock.calls()).toHaveLength(0);
   });
 
-  it('counts wrong passwords per username and answers 429 with Retry-After after 5', async () => {
+  it('counts wrong passwords per (username, source address) and per username, and answers 429 with Retry-After', async () => {
     cognitoMock.on(InitiateAuthCommand).rejects(cognitoFailure('NotAuthorizedException'));
-    await call(login, { body: { username: 'Ada', password: 'Wrong1234' } });
-    expect(dynamoMock.commandCalls(UpdateCommand)).toHaveLength(1);
-    expect(dynamoMock.commandCalls(UpdateCommand)[0]!.args[0].input.Key).toMatchObject({ pk: 'LIMIT#LOGIN#ada' });
+    await call(login, { body: { username: 'Ada', password: 'Wrong1234' }, sourceIp: '203.0.113.9' });
+    const takes = dynamoMock.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(takes).toHaveLength(2);
+    expect(takes[0]).toMatchObject({ Key: { pk: 'LIMIT#LOGIN#ada#203.0.113.9' }, ExpressionAttributeValues: expect.objectContaining({ ':max': 5 }) });
+    expect(takes[1]).toMatchObject({ Key: { pk: 'LIMIT#LOGINALL#ada' }, ExpressionAttributeValues: expect.objectContaining({ ':max': 20 }) });
     overLimit();
-    const answer = await call(login, { body: { username: 'ada', password: 'Lovelace1815' } });
-    expect(answer).toMatchObject({ status: 429, body: { message: 'Too many failed logins for this user: try again later', error: true } });
+    const answer = await call(login, { body: { username: 'ada', password: 'Lovelace1815' }, sourceIp: '203.0.113.9' });
+    expect(answer).toMatchObject({ status: 429, body: { message: 'Too many failed logins for this user from your address: try again later', error: true } });
     expect(Number(answer.headers['Retry-After'])).toBeLessThanOrEqual(900);
     expect(cognitoMock.commandCalls(InitiateAuthCommand)).toHaveLength(1);
+  });
+
+  it('locks out the guessing address, not the account: the owner elsewhere logs in, until the per-username ceiling', async () => {
+    const counts = new Map<string, number>();
+    dynamoMock.on(UpdateCommand).callsFake(async ({ Key, UpdateExpression, ExpressionAttributeValues }) => {
+      const pk = String(Key.pk);
+      const count = counts.get(pk) ?? 0;
+      if (UpdateExpression.includes('- :one')) { counts.set(pk, count - 1); return {}; }
+      if (count >= ExpressionAttributeValues[':max']) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      counts.set(pk, count + 1);
+      return { Attributes: { count: count + 1 } };
+    });
+    cognitoMock.on(InitiateAuthCommand, { AuthParameters: { USERNAME: 'ada', PASSWORD: 'Lovelace1815' } }).resolves({ AuthenticationResult: authResult() });
+    cognitoMock.on(InitiateAuthCommand, { AuthParameters: { USERNAME: 'ada', PASSWORD: 'Guess' } }).rejects(cognitoFailure('NotAuthorizedException'));
+    const attempt = (sourceIp: string, password: string) => call(login, { body: { username: 'ada', password }, sourceIp });
+    for (let i = 0; i < 5; i += 1) expect((await attempt('198.51.100.7', 'Guess')).status).toBe(401);
+    expect((await attempt('198.51.100.7', 'Guess')).status).toBe(429);
+    expect((await attempt('198.51.100.7', 'Lovelace1815')).status).toBe(429);
+    expect((await attempt('192.0.2.1', 'Lovelace1815')).status).toBe(200);
+    // A guesser spread over more addresses meets the per-username ceiling (20), and then so does everyone.
+    for (const ip of ['198.51.100.8', '198.51.100.9', '198.51.100.10']) {
+      for (let i = 0; i < 5; i += 1) expect((await attempt(ip, 'Guess')).status).toBe(401);
+    }
+    const ceiling = await attempt('192.0.2.1', 'Lovelace1815');
+    expect(ceiling).toMatchObject({ status: 429, body: { message: 'Too many failed logins for this user: try again later' } });
+    // A refused attempt takes nothing from the address's own allowance.
+    expect(counts.get('LIMIT#LOGIN#ada#192.0.2.1')).toBe(0);
+  });
+
+  it.each([
+    ['an IPv4 address as it is', '203.0.113.9', '203.0.113.9'],
+    ['an IPv4-mapped IPv6 address as IPv4', '::ffff:203.0.113.9', '203.0.113.9'],
+    ['an IPv6 address by its /64', '2001:db8:0:12:aaaa:bbbb:cccc:dddd', '2001:db8:0:12::/64'],
+    ['a compressed IPv6 address by its /64', '2001:db8::1', '2001:db8:0:0::/64'],
+    ['no address as unknown', undefined, 'unknown'],
+  ])('counts %s', (_, ip, key) => {
+    expect(sourceKey(ip)).toBe(key);
   });
 });
 
@@ -163,6 +203,64 @@ describe('POST /auth/logout', () => {
       expect(refused).toMatchObject({ status: 401, body: { message: 'Token has been revoked: log in again', error: true } });
     }
     expect((await call(logout, { token: idToken })).status).toBe(401);
+  });
+
+  it('lets a login within the same second as the logout work, while every session begun before it stays refused', async () => {
+    const second = now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(second * 1000 + 500);
+    // The auth table's revocation record, with the store's conditional writes applied (limits still pass).
+    dynamoMock.on(PutCommand).callsFake(async ({ Item, ConditionExpression, ExpressionAttributeValues }) => {
+      const current = table.get(`${String(Item.pk)}|${String(Item.sk)}`);
+      if (ConditionExpression && current && !(Number(current.revoked_before) < ExpressionAttributeValues[':at'])) {
+        throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      }
+      table.set(`${String(Item.pk)}|${String(Item.sk)}`, Item);
+      return {};
+    });
+    dynamoMock.on(UpdateCommand).callsFake(async ({ Key, UpdateExpression, ConditionExpression, ExpressionAttributeValues }) => {
+      if (Key.sk !== 'REVOKED') return { Attributes: { count: 1 } };
+      const current = table.get(`${String(Key.pk)}|REVOKED`);
+      if (!current || (ConditionExpression && current.revoked_before !== ExpressionAttributeValues[':authTime'])) {
+        throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      }
+      current.admitted = UpdateExpression.includes('list_append') ? [...(current.admitted as string[]), ...ExpressionAttributeValues[':session']] : [];
+      return {};
+    });
+    try {
+      cognitoMock.on(GlobalSignOutCommand).resolves({});
+      const session = (jti: string, extra: Record<string, unknown> = {}) => ({
+        IdToken: issuer.idToken('sub-ada', { ...adaClaims, iat: second, auth_time: second, origin_jti: jti, event_id: `event-${jti}`, ...extra }),
+        AccessToken: issuer.accessToken('sub-ada', { username: 'ada', iat: second, auth_time: second, origin_jti: jti, event_id: `event-${jti}`, ...extra }),
+        ExpiresIn: 3600,
+      });
+      const old = session('jti-old');
+      const otherDevice = session('jti-other');
+      expect((await call(logout, { token: old.AccessToken })).status).toBe(200);
+      expect(table.get('USER#sub-ada|REVOKED')).toMatchObject({ revoked_before: second, admitted: [] });
+
+      // The user logs in again, in the same second: the login admits its session.
+      cognitoMock.on(InitiateAuthCommand, { AuthFlow: 'USER_PASSWORD_AUTH' }).resolves({ AuthenticationResult: { ...session('jti-new'), RefreshToken: 'refresh-new' } });
+      const again = (await call(login, { body: { username: 'ada', password: 'Lovelace1815' } })).body.data;
+      expect(table.get('USER#sub-ada|REVOKED')).toMatchObject({ admitted: ['jti-new'] });
+      for (const token of [again.id_token, again.token]) expect((await call(template, { method: 'GET', token })).status).toBe(200);
+
+      const refreshedOld = session('jti-old', { iat: second + 1 });
+      const noSession = issuer.idToken('sub-ada', { ...adaClaims, iat: second, auth_time: second });
+      for (const token of [old.IdToken, old.AccessToken, refreshedOld.IdToken, refreshedOld.AccessToken, otherDevice.IdToken, noSession]) {
+        expect(await call(template, { method: 'GET', token })).toMatchObject({ status: 401, body: { message: 'Token has been revoked: log in again' } });
+      }
+
+      cognitoMock.on(InitiateAuthCommand, { AuthParameters: { REFRESH_TOKEN: 'refresh-old' } }).resolves({ AuthenticationResult: refreshedOld });
+      cognitoMock.on(InitiateAuthCommand, { AuthParameters: { REFRESH_TOKEN: 'refresh-new' } }).resolves({ AuthenticationResult: session('jti-new', { iat: second + 1 }) });
+      expect(await call(refresh, { body: { username: 'ada', refresh_token: 'refresh-old' } })).toMatchObject({ status: 401, body: { message: 'Session has been logged out: log in again' } });
+      expect((await call(refresh, { body: { username: 'ada', refresh_token: 'refresh-new' } })).status).toBe(200);
+
+      // Logging out again within that second ends the admitted session too.
+      expect((await call(logout, { token: again.token })).status).toBe(200);
+      expect((await call(template, { method: 'GET', token: again.id_token })).status).toBe(401);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('signs out with AdminUserGlobalSignOut when the caller presents an ID token', async () => {

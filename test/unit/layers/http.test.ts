@@ -52,6 +52,50 @@ describe('httpHandler', () => {
     expect(route).not.toHaveBeenCalled();
   });
 
+  it('names problems in its own words, never ajv\'s (no regular expression, branch or schema path in the body), and logs ajv\'s errors', async () => {
+    const strict = {
+      body: {
+        type: 'object',
+        properties: {
+          code: { type: 'string', pattern: '^[0-9]{6}$' },
+          email: { type: 'string', format: 'email' },
+          size: { oneOf: [{ type: 'integer', minimum: 1 }, { type: 'string', enum: ['auto'] }] },
+          tags: { type: 'array', maxItems: 2, uniqueItems: true },
+          name: { type: 'string', minLength: 2, maxLength: 3 },
+        },
+        additionalProperties: false,
+      },
+    } as const;
+    const info = jest.spyOn(runtime.logger, 'info');
+    const handler = runtime.httpHandler({ envelope: 'plain', auth: 'none', schema: strict }).handler(async () => ({}));
+    const response = await call(handler, httpEvent({ body: { code: '12ab', email: 'nope', size: 0, tags: ['a', 'a', 'b'], name: 'abcd' } }));
+    expect(response.statusCode).toBe(400);
+    const { message } = JSON.parse(response.body);
+    expect(message.split('; ').sort()).toEqual([
+      'code: contains characters or a form that is not accepted (body)',
+      'email: must be an e-mail address (body)',
+      'name: must be at most 3 characters (body)',
+      'size: does not match any of the accepted forms (body)',
+      'size: must be >= 1 (body)',
+      'size: must be one of "auto" (body)',
+      'size: must be string (body)',
+      'tags: must have at most 2 items (body)',
+      'tags: must not repeat an item (body)',
+    ]);
+    expect(message).not.toMatch(/\^\[0-9\]|must match|must NOT|schema|#\//);
+    expect(info).toHaveBeenCalledWith('request refused by a library', expect.objectContaining({ package: '@middy/validator', data: expect.arrayContaining([expect.objectContaining({ keyword: 'pattern' })]) }));
+    info.mockRestore();
+  });
+
+  it('answers a refusal of any other library with its own sentence, the library text in the log', async () => {
+    const handler = runtime.httpHandler({ envelope: 'plain', auth: 'none', body: 'raw' }).handler(async () => {
+      throw runtime.createError(415, 'Invalid or malformed multipart/form-data was provided', { cause: { package: '@middy/http-multipart-body-parser', data: 'Unexpected end of form' } });
+    });
+    const response = await call(handler, httpEvent({ body: 'x', headers: { 'content-type': 'multipart/form-data; boundary=b' } }));
+    expect(response.statusCode).toBe(415);
+    expect(JSON.parse(response.body)).toEqual({ message: 'The request body is not in a format this route accepts' });
+  });
+
   it('treats an empty body as {} so the missing fields are named', async () => {
     const handler = runtime.httpHandler({ envelope: 'plain', auth: 'none', schema }).handler(async () => ({}));
     const response = await call(handler, httpEvent({}));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { makeThumbnail, UndecodableImageError } from '@darkroom/media';
+import { makeThumbnail, MAX_INPUT_PIXELS, probeImage, undecodable, UndecodableImageError } from '@darkroom/media';
 
 const photo = (name: string) => readFileSync(join(__dirname, '../../fixtures/photos', name));
 
@@ -47,5 +47,25 @@ describe('makeThumbnail', () => {
     ['empty', Buffer.alloc(0)],
   ])('refuses %s as undecodable', async (_, input) => {
     await expect(makeThumbnail(input)).rejects.toBeInstanceOf(UndecodableImageError);
+  });
+
+  it.each([
+    ['text', () => makeThumbnail(Buffer.from('hello, this is not an image')), 'not a decodable image: not an image format Darkroom accepts, or its header is damaged'],
+    ['a JPEG cut in half', () => { const wood = photo('Wood.jpg'); return makeThumbnail(wood.subarray(0, wood.length / 2)); }, 'image could not be decoded: its data is damaged or truncated'],
+    ['text, probed', () => probeImage(Buffer.from('hello, this is not an image')), 'not a decodable image: not an image format Darkroom accepts, or its header is damaged'],
+  ])('gives %s a reason in its own words, libvips\' text kept apart as detail (for the log)', async (_, attempt, reason) => {
+    const error = await attempt().then(() => undefined, (e: unknown) => e as UndecodableImageError);
+    expect(error).toBeInstanceOf(UndecodableImageError);
+    expect(error!.message).toBe(reason);
+    expect(error!.detail).toEqual(expect.any(String));
+    expect(error!.detail!.length).toBeGreaterThan(0);
+    expect(error!.message).not.toContain(error!.detail!);
+    expect(error!.message).not.toMatch(/vips|Input buffer|jpeg2vips|VipsJpeg|premature end/i);
+  });
+
+  it('names the pixel limit, not libvips\' words, for an image over it', () => {
+    const error = undecodable(new Error('Input image exceeds pixel limit'), 'header');
+    expect(error.message).toBe(`image is larger than ${MAX_INPUT_PIXELS} pixels`);
+    expect(error.detail).toBe('Input image exceeds pixel limit');
   });
 });

@@ -76,6 +76,7 @@ describe('POST /photos/upload_single_photo', () => {
     ['a name with control characters', { body: fixturePhoto('coffee.png'), query: { filename: 'a\u0000b.png' } }, 400, /control/],
     ['a name of 1,000 characters', { body: fixturePhoto('coffee.png'), query: { filename: `${'a'.repeat(996)}.png` } }, 400, /filename/],
     ['a multipart form without `file`', { body: '--b\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r\n--b--\r\n', headers: { 'content-type': 'multipart/form-data; boundary=b' } }, 400, /field named `file`/],
+    ['a malformed multipart form, in our words (not Middy\'s or busboy\'s)', { body: '--b\r\nContent-Disposition: form-data; name="file"; filename="x.jpg"\r\n\r\nunterminated', headers: { 'content-type': 'multipart/form-data; boundary=b' } }, 415, /^The body is not valid multipart\/form-data: send the file in a field named `file`$/],
   ])('refuses %s, storing nothing', async (_, options, status, message) => {
     const response = await call('upload_single_photo', options as never);
     expect([response.status, response.body.message]).toEqual([status, expect.stringMatching(message)]);
@@ -110,6 +111,23 @@ describe('POST /photos/unzip', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ mode: 'sync', landed_count: 1, skipped: [{ entry: 'readme.png', reason: expect.stringMatching(/not a decodable image/) }] });
     expect(putKeys('darkroom-originals')).toEqual([`sub-1/photos/${response.body.landed[0].filename}`]);
+  });
+
+  it('records a sync unzip as a finished job, so its job_id answers POST /photos/unzip {job_id} for its owner only', async () => {
+    const archive = await photoZip([{ name: 'a/coffee.png', data: fixturePhoto('coffee.png') }, { name: 'readme.png', data: Buffer.from('text') }]);
+    const response = await call('unzip', zipBody(archive));
+    const { job_id: jobId } = response.body;
+    const jobPut = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.Item!).find((item) => item.sk === `JOB#${jobId}`);
+    expect(jobPut).toMatchObject({ pk: 'sub-1', owner: 'sub-1', job_id: jobId, mode: 'sync', status: 'done', total: 2, done: 2, landed_count: 1, skipped_count: 1, result_key: `sub-1/archives/${jobId}.result.json` });
+    const result = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input).find((i) => i.Key === `sub-1/archives/${jobId}.result.json`)!;
+    expect(result.Bucket).toBe('darkroom-archives');
+
+    dynamo.on(GetCommand, { Key: { pk: 'sub-1', sk: `JOB#${jobId}` } }).resolves({ Item: jobPut });
+    s3.on(GetObjectCommand, { Key: `sub-1/archives/${jobId}.result.json` }).resolves({ Body: sdkStreamMixin(Readable.from([Buffer.from(result.Body as string)])) });
+    const status = await call('unzip', { body: { job_id: jobId } });
+    expect(status).toMatchObject({ status: 200, body: { job_id: jobId, mode: 'sync', status: 'done', total: 2, done: 2, landed: response.body.landed, skipped: response.body.skipped } });
+    const foreign = await handlers.unzip!(httpEvent({ token: issuer.idToken('sub-2'), body: { job_id: jobId } }), lambdaContext());
+    expect(foreign.statusCode).toBe(404);
   });
 
   it('removes every photo already landed when a later entry lies about its size', async () => {
@@ -215,6 +233,14 @@ describe('download, list, delete', () => {
     expect(response.body.thumbnail_url).toContain('darkroom-thumbnails');
     expect((await call('download', { body: { filename: 'other.jpg' } })).status).toBe(404);
     expect((await call('download', { body: { filename: 'a/b.jpg' } })).status).toBe(400);
+  });
+
+  it('answers 422 with the reason for a photo whose decoding failed, as /images does, and hands out no URL', async () => {
+    const failed = { ...photo, status: 'failed', thumbnail_key: undefined, failure_reason: 'not a decodable image' };
+    dynamo.on(GetCommand, { Key: { pk: 'sub-1', sk: photo.sk } }).resolves({ Item: failed });
+    const response = await call('download', { body: { filename: photo.filename } });
+    expect(response).toMatchObject({ status: 422, body: { message: `Photo ${photo.filename} could not be processed: not a decodable image` } });
+    expect(JSON.stringify(response.body)).not.toMatch(/https?:/);
   });
 
   it('lists newest first, pending left out, with an opaque token bound to the caller', async () => {

@@ -1,3 +1,4 @@
+import { logger } from '@darkroom/runtime';
 import { ARCHIVE_LIMITS, type ArchiveLimits } from '../../../functions/photos/lib/limits';
 import { bufferSource, entryNameProblem, inspectArchive, openArchive, readEntry } from '../../../functions/photos/lib/zip';
 import { deflated, fixturePhoto, lyingZip, manyEntries, photoZip, rawZip, stored, zipBomb } from '../../support/archives';
@@ -72,6 +73,20 @@ describe('inflate-time byte counting', () => {
   it('refuses damaged deflate data', async () => {
     const { zip, plan } = await inspect(rawZip([{ name: 'x.jpg', data: Buffer.from('definitely not deflate data ....'), method: 8, uncompressedSize: 100 }]));
     expect(await refusal(readEntry(zip, plan.entries[0]!, ARCHIVE_LIMITS))).toMatchObject({ status: 422, message: expect.stringMatching(/damaged|declares/) });
+  });
+
+  it('never answers with yauzl\'s or zlib\'s text: the detail goes to the log', async () => {
+    const info = jest.spyOn(logger, 'info');
+    const notZip = (await refusal(inspect(Buffer.from('hello world, no archive here'))))!;
+    const { zip, plan } = await inspect(rawZip([{ name: 'x.jpg', data: Buffer.from('definitely not deflate data ....'), method: 8, uncompressedSize: 100 }]));
+    const damaged = (await refusal(readEntry(zip, plan.entries[0]!, ARCHIVE_LIMITS)))!;
+    expect(notZip.message).toBe('Not a valid ZIP archive: its end of central directory record is missing or damaged');
+    for (const { message } of [notZip, damaged]) {
+      expect(message).not.toMatch(/signature not found|invalid (stored )?block|incorrect header check|unexpected end|Z_DATA_ERROR|invalid distance|invalid code lengths/i);
+    }
+    const logged = info.mock.calls.filter(([what]) => what === 'archive refused').map(([, fields]) => fields as { detail: string });
+    expect(logged.map((fields) => fields.detail)).toEqual(expect.arrayContaining([expect.stringMatching(/end of central directory record signature not found/i)]));
+    info.mockRestore();
   });
 
   it('returns honest entries byte for byte', async () => {

@@ -1,0 +1,10 @@
+import { httpHandler, respond } from '@darkroom/runtime';
+import { createEvent } from '../lib/calendar';
+import { socialDeps } from '../lib/deps';
+import { schema } from './schema';
+
+const deps = socialDeps();
+
+/** POST /event (seed 004's event body, plus `time_zone` and `repeat_from`) -> 201 `{response: {id}}`. */
+export const handler = httpHandler({ envelope: 'social', auth: 'required', schema })
+  .handler(async ({ caller, input }) => respond(await createEvent(deps, caller, input.body), { statusCode: 201 }));

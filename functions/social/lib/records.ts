@@ -1,0 +1,349 @@
+import {
+  BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
+  type DynamoDBDocumentClient, type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '@darkroom/runtime';
+import type { EventRecord } from './events';
+
+/** A user's social profile; `id` is their Cognito `sub`. */
+export interface Profile {
+  id: string;
+  username: string;
+  email: string;
+  /** IANA zone: the default of the user's recurring events. */
+  time_zone: string;
+  created_at: string;
+  location?: Location;
+}
+
+/** A last known position, WGS 84 degrees. */
+export interface Location { latitude: number; longitude: number; updated_at: string }
+
+/** A pending friend request `from` -> `to`. */
+export interface FriendRequest { from: string; to: string; created_at: string }
+
+/** One person's place in an event. The owner is `accepted` with role `owner`. */
+export interface Member {
+  event_id: string;
+  user: string;
+  role: 'owner' | 'guest';
+  status: 'accepted' | 'invited' | 'declined';
+  updated_at: string;
+}
+
+/** A chat message of an event. `id` sorts by time (see {@link messageId}). */
+export interface Message { id: string; sender: string; message: string; timestamp: string }
+
+/** A page of a list and the opaque cursor of the next page (absent on the last). */
+export interface Page<T> { items: T[]; next?: string }
+
+/**
+ * The social table as the service uses it. {@link DynamoSocialRepository} is the implementation; every
+ * method that changes two records does it in one transaction.
+ */
+export interface SocialRepository {
+  getProfile(id: string): Promise<Profile | undefined>;
+  /** @returns the stored profile: `profile` if new, else the existing one (unchanged). */
+  createProfile(profile: Profile): Promise<{ profile: Profile; created: boolean }>;
+  /** @throws DomainError 404 when the profile does not exist */
+  setProfileLocation(id: string, location: Location): Promise<void>;
+  areFriends(a: string, b: string): Promise<boolean>;
+  /** Friend ids of `id`, in id order. */
+  listFriends(id: string, limit: number, cursor?: string): Promise<Page<string>>;
+  getRequest(to: string, from: string): Promise<FriendRequest | undefined>;
+  /** Idempotent. */
+  putRequest(request: FriendRequest): Promise<void>;
+  /** Incoming pending requests of `to`. */
+  listRequests(to: string): Promise<FriendRequest[]>;
+  /** @throws DomainError 404 when there is no such request */
+  deleteRequest(to: string, from: string): Promise<void>;
+  /**
+   * Makes `a` and `b` friends (both items) and deletes the pending requests between them, in one
+   * transaction. With `consume`, that request must still exist.
+   * @throws DomainError 409 when `consume` names a request that is gone (answered concurrently)
+   */
+  befriend(a: string, b: string, at: string, consume?: { to: string; from: string }): Promise<void>;
+  /** @throws DomainError 404 when they are not friends */
+  unfriend(a: string, b: string): Promise<void>;
+  /** Writes the event and its owner's membership in one transaction. */
+  createEvent(event: EventRecord, owner: Member): Promise<void>;
+  /** The event (with `accepted` and `invited` from its memberships) and its members. */
+  getEvent(id: string): Promise<{ event: EventRecord; members: Member[] } | undefined>;
+  /** Several events by id (missing ones left out); `accepted`/`invited` are not filled. */
+  getEvents(ids: string[]): Promise<EventRecord[]>;
+  /** @throws DomainError 409 when one of them was invited concurrently (nothing is written) */
+  addMembers(members: Member[]): Promise<void>;
+  /** @throws DomainError 404 when `user` is not a member */
+  setMemberStatus(eventId: string, user: string, status: Member['status'], at: string): Promise<void>;
+  /** @throws DomainError 404 when `user` is not a member */
+  removeMember(eventId: string, user: string): Promise<void>;
+  /** Every membership of `user` (owned, invited, accepted, declined). */
+  memberships(user: string): Promise<Member[]>;
+  /** @throws DomainError 404 when the event does not exist */
+  setEventLocation(id: string, location: Location): Promise<void>;
+  putMessage(eventId: string, message: Message): Promise<void>;
+  /** Newest first, strictly older than `before` (a message id) when given. */
+  listMessages(eventId: string, limit: number, before?: string): Promise<Message[]>;
+}
+
+const userKey = (id: string) => `USER#${id}`;
+const eventKey = (id: string) => `EVENT#${id}`;
+const keys = {
+  profile: (id: string) => ({ pk: userKey(id), sk: 'PROFILE' }),
+  friend: (a: string, b: string) => ({ pk: userKey(a), sk: `FRIEND#${b}` }),
+  request: (to: string, from: string) => ({ pk: userKey(to), sk: `REQUEST#${from}` }),
+  event: (id: string) => ({ pk: eventKey(id), sk: 'EVENT' }),
+  member: (eventId: string, user: string) => ({ pk: eventKey(eventId), sk: `MEMBER#${user}` }),
+  message: (eventId: string, id: string) => ({ pk: eventKey(eventId), sk: `MSG#${id}` }),
+};
+const BY_USER = 'by_user';
+
+/**
+ * A message id that sorts by time: 9 base-36 digits of epoch ms, then 8 random hex digits.
+ * @param now - epoch ms
+ */
+export function messageId(now: number, random: string): string {
+  return `${now.toString(36).padStart(9, '0')}${random.slice(0, 8)}`;
+}
+
+const encodeCursor = (key: Record<string, unknown> | undefined) => key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+function decodeCursor(cursor: string | undefined, pk: string): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (key.pk !== pk || typeof key.sk !== 'string') throw new Error('foreign cursor');
+    return { pk: key.pk, sk: key.sk };
+  } catch {
+    throw new DomainError(400, 'cursor is not one this list returned');
+  }
+}
+
+const isConditionFailure = (error: unknown) => {
+  const name = (error as { name?: string }).name;
+  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
+};
+
+/** Strips the table's key attributes off an item. */
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ...rest } = item;
+  return rest as T;
+}
+
+/** {@link SocialRepository} on the DynamoDB `social` table (pk/sk strings, GSI `by_user` on gsi1pk/gsi1sk). */
+export class DynamoSocialRepository implements SocialRepository {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+
+  private async get<T>(key: Record<string, string>): Promise<T | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return Item ? strip<T>(Item) : undefined;
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** Runs a conditional write; a failed condition becomes `onFailure`. */
+  private async guarded(write: () => Promise<unknown>, onFailure: () => DomainError): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (isConditionFailure(error)) throw onFailure();
+      throw error;
+    }
+  }
+
+  getProfile(id: string) { return this.get<Profile>(keys.profile(id)); }
+
+  async createProfile(profile: Profile) {
+    try {
+      await this.doc.send(new PutCommand({
+        TableName: this.table, Item: { ...keys.profile(profile.id), ...profile }, ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return { profile, created: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return { profile: (await this.getProfile(profile.id))!, created: false };
+    }
+  }
+
+  setProfileLocation(id: string, location: Location) {
+    return this.guarded(() => this.doc.send(new UpdateCommand({
+      TableName: this.table, Key: keys.profile(id), UpdateExpression: 'SET #location = :location',
+      ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#location': 'location' },
+      ExpressionAttributeValues: { ':location': location },
+    })), () => new DomainError(404, 'No such user'));
+  }
+
+  async areFriends(a: string, b: string) { return (await this.get(keys.friend(a, b))) !== undefined; }
+
+  async listFriends(id: string, limit: number, cursor?: string) {
+    const page = await this.doc.send(new QueryCommand({
+      TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': userKey(id), ':prefix': 'FRIEND#' }, Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, userKey(id)), ConsistentRead: true,
+    }));
+    return { items: (page.Items ?? []).map((item) => String(item.friend)), next: encodeCursor(page.LastEvaluatedKey) };
+  }
+
+  getRequest(to: string, from: string) { return this.get<FriendRequest>(keys.request(to, from)); }
+
+  async putRequest(request: FriendRequest) {
+    try {
+      await this.doc.send(new PutCommand({
+        TableName: this.table, Item: { ...keys.request(request.to, request.from), ...request },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+    } catch (error) {
+      // Already pending: keep the first request's time.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async listRequests(to: string) {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': userKey(to), ':prefix': 'REQUEST#' }, ConsistentRead: true,
+    });
+    return items.map((item) => strip<FriendRequest>(item));
+  }
+
+  deleteRequest(to: string, from: string) {
+    return this.guarded(() => this.doc.send(new DeleteCommand({
+      TableName: this.table, Key: keys.request(to, from), ConditionExpression: 'attribute_exists(pk)',
+    })), () => new DomainError(404, 'No such friend request'));
+  }
+
+  befriend(a: string, b: string, at: string, consume?: { to: string; from: string }) {
+    const requests = [[a, b], [b, a]].map(([to, from]) => ({
+      Delete: {
+        TableName: this.table, Key: keys.request(to!, from!),
+        ...(consume && consume.to === to && consume.from === from ? { ConditionExpression: 'attribute_exists(pk)' } : {}),
+      },
+    }));
+    return this.guarded(() => this.doc.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: this.table, Item: { ...keys.friend(a, b), friend: b, since: at } } },
+        { Put: { TableName: this.table, Item: { ...keys.friend(b, a), friend: a, since: at } } },
+        ...requests,
+      ],
+    })), () => new DomainError(409, 'The friend request was answered meanwhile'));
+  }
+
+  unfriend(a: string, b: string) {
+    return this.guarded(() => this.doc.send(new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: this.table, Key: keys.friend(a, b), ConditionExpression: 'attribute_exists(pk)' } },
+        { Delete: { TableName: this.table, Key: keys.friend(b, a) } },
+      ],
+    })), () => new DomainError(404, 'Not friends'));
+  }
+
+  private memberItem(member: Member) {
+    return { ...keys.member(member.event_id, member.user), gsi1pk: userKey(member.user), gsi1sk: eventKey(member.event_id), ...member };
+  }
+
+  createEvent(event: EventRecord, owner: Member) {
+    const { accepted: _accepted, invited: _invited, ...stored } = event;
+    return this.guarded(() => this.doc.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: this.table, Item: { ...keys.event(event.id), ...stored }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.table, Item: this.memberItem(owner) } },
+      ],
+    })), () => new DomainError(409, 'Event id already taken'));
+  }
+
+  async getEvent(id: string) {
+    // The event item ('EVENT') and its memberships ('MEMBER#...') sort together, before the chat ('MSG#...').
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':pk': eventKey(id), ':first': 'EVENT', ':last': 'MEMBER#\uffff' }, ConsistentRead: true,
+    });
+    const eventItem = items.find((item) => item.sk === 'EVENT');
+    if (!eventItem) return undefined;
+    const members = items.filter((item) => String(item.sk).startsWith('MEMBER#')).map((item) => strip<Member>(item));
+    const event = strip<EventRecord>(eventItem);
+    event.accepted = members.filter((m) => m.status === 'accepted').map((m) => m.user);
+    event.invited = members.filter((m) => m.status === 'invited').map((m) => m.user);
+    return { event, members };
+  }
+
+  async getEvents(ids: string[]) {
+    const unique = [...new Set(ids)];
+    const events: EventRecord[] = [];
+    for (let index = 0; index < unique.length; index += 100) {
+      let request: Record<string, { Keys: Record<string, string>[] }> | undefined = {
+        [this.table]: { Keys: unique.slice(index, index + 100).map((id) => keys.event(id)) },
+      };
+      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+        const result = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        events.push(...(result.Responses?.[this.table] ?? []).map((item) => ({ ...strip<EventRecord>(item), accepted: [], invited: [] })));
+        request = result.UnprocessedKeys as typeof request;
+        if (request && Object.keys(request).length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      }
+    }
+    return events;
+  }
+
+  addMembers(members: Member[]) {
+    return this.guarded(() => this.doc.send(new TransactWriteCommand({
+      TransactItems: [
+        { ConditionCheck: { TableName: this.table, Key: keys.event(members[0]!.event_id), ConditionExpression: 'attribute_exists(pk)' } },
+        ...members.map((member) => ({
+          Put: { TableName: this.table, Item: this.memberItem(member), ConditionExpression: 'attribute_not_exists(pk)' },
+        })),
+      ],
+    })), () => new DomainError(409, 'The event or its members changed meanwhile: try again'));
+  }
+
+  setMemberStatus(eventId: string, user: string, status: Member['status'], at: string) {
+    return this.guarded(() => this.doc.send(new UpdateCommand({
+      TableName: this.table, Key: keys.member(eventId, user), UpdateExpression: 'SET #status = :status, updated_at = :at',
+      ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status, ':at': at },
+    })), () => new DomainError(404, 'Not invited to this event'));
+  }
+
+  removeMember(eventId: string, user: string) {
+    return this.guarded(() => this.doc.send(new DeleteCommand({
+      TableName: this.table, Key: keys.member(eventId, user), ConditionExpression: 'attribute_exists(pk)',
+    })), () => new DomainError(404, 'Not a member of this event'));
+  }
+
+  async memberships(user: string) {
+    const items = await this.queryAll({
+      IndexName: BY_USER, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': userKey(user) },
+    });
+    return items.map((item) => strip<Member>(item));
+  }
+
+  setEventLocation(id: string, location: Location) {
+    return this.guarded(() => this.doc.send(new UpdateCommand({
+      TableName: this.table, Key: keys.event(id), UpdateExpression: 'SET #location = :location',
+      ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#location': 'location' },
+      ExpressionAttributeValues: { ':location': location },
+    })), () => new DomainError(404, 'No such event'));
+  }
+
+  async putMessage(eventId: string, message: Message) {
+    await this.doc.send(new PutCommand({
+      TableName: this.table, Item: { ...keys.message(eventId, message.id), ...message }, ConditionExpression: 'attribute_not_exists(pk)',
+    }));
+  }
+
+  async listMessages(eventId: string, limit: number, before?: string) {
+    const { Items } = await this.doc.send(new QueryCommand({
+      TableName: this.table,
+      KeyConditionExpression: before ? 'pk = :pk AND sk BETWEEN :first AND :before' : 'pk = :pk AND begins_with(sk, :first)',
+      ExpressionAttributeValues: { ':pk': eventKey(eventId), ':first': 'MSG#', ...(before ? { ':before': `MSG#${before}` } : {}) },
+      ScanIndexForward: false, Limit: limit + (before ? 1 : 0), ConsistentRead: true,
+    }));
+    return (Items ?? []).map((item) => strip<Message>(item)).filter((m) => m.id !== before).slice(0, limit);
+  }
+}

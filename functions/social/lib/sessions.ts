@@ -1,0 +1,18 @@
+import type { Caller } from '@darkroom/jwt';
+import { logOut as endSessions, type accountsDeps } from '../../auth/lib/index';
+import { requireSelf } from './users';
+
+/** What logging out needs: the auth service's accounts dependencies (Cognito, pool, revocation store). */
+export type LogoutDeps = ReturnType<typeof accountsDeps>;
+
+/**
+ * `PUT /user/{id}/logout`: ends every session of the caller exactly as `/auth/logout` does (auth's
+ * public entry): the JWT layer's revocation record (every Darkroom route then answers 401 to the
+ * caller's earlier ID and access tokens) and Cognito's global sign-out (refresh tokens stop working).
+ * @throws DomainError 403 for another user's id
+ */
+export async function logOut(deps: LogoutDeps, caller: Caller, id: string): Promise<'success'> {
+  requireSelf(caller, id, "another user's sessions");
+  await endSessions(deps, caller);
+  return 'success';
+}
