@@ -90,7 +90,7 @@ const errorContent = (name: string) => ({ content: { 'application/json': { schem
 
 function headersOf(response: RouteResponse): Record<string, unknown> | undefined {
   if (!response.headers) return undefined;
-  return Object.fromEntries(Object.entries(response.headers).map(([name, header]) => [name, { description: header.description, schema: header.schema }]));
+  return Object.fromEntries(Object.entries(response.headers).map(([name, header]) => [name, { description: header.description, ...(header.required ? { required: true } : {}), schema: header.schema }]));
 }
 
 /** The responses object of one operation: the contract's statuses, then the errors every route can answer. */

@@ -14,14 +14,14 @@ it('accepts an answer the document describes, in its envelope', async () => {
   await expect(checkResponse({ method: 'GET', path: '/images/download/image?image_id=x', status: 404, headers: json, body: { message: 'Image x not found' } })).resolves.toBeUndefined();
 });
 
-it('refuses an undocumented status, a missing or extra field, a wrong envelope and a missing documented header', async () => {
+it('refuses an undocumented status, a missing or extra field, a wrong envelope and a missing required header', async () => {
   await expect(checkResponse({ method: 'POST', path: '/images/upload', status: 200, headers: json, body: created })).rejects.toThrow(/POST \/images\/upload -> 200: status not documented/);
   const { image_id: _, ...missing } = created;
   await expect(checkResponse({ method: 'POST', path: '/images/upload', status: 201, headers: json, body: missing })).rejects.toThrow(/must have required property 'image_id'/);
   await expect(checkResponse({ method: 'POST', path: '/images/upload', status: 201, headers: json, body: { ...created, owner: 'x' } })).rejects.toThrow(/must NOT have additional properties \(owner\)/);
   await expect(checkResponse({ method: 'POST', path: '/auth/user_signup', status: 400, headers: json, body: { message: 'bad' } })).rejects.toThrow(/does not match/);
   const tokens = { id_token: 'a', token: 'b', expires_in: 3600, token_type: 'Bearer', identity_id: 'c', username: 'ada' };
-  await expect(checkResponse({ method: 'POST', path: '/auth/user_login', status: 200, headers: json, body: { message: 'Logged in', data: tokens, error: false } })).rejects.toThrow(/documented header Authorization is missing/);
+  await expect(checkResponse({ method: 'POST', path: '/auth/user_login', status: 200, headers: json, body: { message: 'Logged in', data: tokens, error: false } })).rejects.toThrow(/required header Authorization is missing/);
   await expect(checkResponse({ method: 'POST', path: '/auth/user_login', status: 200, headers: { ...json, authorization: 'Bearer a' }, body: { message: 'Logged in', data: tokens, error: false } })).resolves.toBeUndefined();
   await expect(checkResponse({ method: 'POST', path: '/images/upload', status: 201, headers: { 'content-type': 'text/plain' }, body: 'created' })).rejects.toThrow(/answered text\/plain/);
 });

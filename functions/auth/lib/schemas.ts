@@ -34,7 +34,7 @@ export const sessionTokens = {
 
 /** `Authorization: Bearer <id_token>` on a login's answer (seed 003's clients read it). */
 export const bearerHeader = {
-  Authorization: { description: 'Bearer <id_token>, as seed 003 sent it', schema: { type: 'string', pattern: '^Bearer ' } },
+  Authorization: { description: 'Bearer <id_token>, as seed 003 sent it', required: true, schema: { type: 'string', pattern: '^Bearer ' } },
 } as const;
 
 /** The `{username, delivery}` data of the routes that send a code. */
@@ -45,5 +45,5 @@ export const codeSent = {
 /** The 429 every rate-limited auth route answers, with the seconds to wait. */
 export const rateLimited = {
   description: 'Too many attempts for this username (or sender): wait Retry-After seconds',
-  headers: { 'Retry-After': { description: 'seconds until the limit resets', schema: { type: 'integer', minimum: 1 } } },
+  headers: { 'Retry-After': { description: 'seconds until the limit resets', required: true, schema: { type: 'integer', minimum: 1 } } },
 } as const;

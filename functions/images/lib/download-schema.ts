@@ -40,7 +40,7 @@ export function downloadContract(variant: 'image' | 'thumbnail') {
       302: {
         description: 'With redirect=true: to the presigned URL (the body says the same, for clients that do not follow)',
         body,
-        headers: { Location: { description: 'the presigned URL', schema: { type: 'string', format: 'uri' } } },
+        headers: { Location: { description: 'the presigned URL', required: true, schema: { type: 'string', format: 'uri' } } },
       },
       404: { description: 'Unknown image, or not ready yet (retry shortly after the upload)' },
       422: { description: 'The image could not be processed: the message says why' },
