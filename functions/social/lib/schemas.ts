@@ -2,6 +2,7 @@
  * JSON Schemas the social routes share: inputs (path ids, coordinates, free-slot queries) and the
  * bodies of their answers (the data inside `{response: ...}`) for the route contracts.
  */
+import type { RouteContract } from '@darkroom/runtime';
 import { LIMITS } from './limits';
 
 /** A user id (Cognito sub) or an event id. */
@@ -93,3 +94,18 @@ export const messageBody = {
   properties: { id: { type: 'string' }, sender: id, message: { type: 'string', maxLength: LIMITS.messageLength }, timestamp: { type: 'string', format: 'date-time' } },
   required: ['id', 'sender', 'message', 'timestamp'],
 } as const;
+
+/**
+ * The answer of `GET /user/{id}` and `GET /user/{id}/schedule` (seed 004 gives both routes one shape):
+ * the user and the events they own or accepted.
+ */
+export const userScheduleContract = {
+  summary: 'A user and their schedule',
+  description: 'The schedule is the events the user owns or accepted. Visible to the user and their friends; anyone else gets 404.',
+  responses: {
+    200: {
+      description: 'The user',
+      body: { type: 'object', properties: { id, username: { type: 'string' }, schedule: { type: 'array', items: eventViewBody } }, required: ['id', 'username', 'schedule'] },
+    },
+  },
+} as const satisfies RouteContract;
