@@ -1,6 +1,7 @@
 /**
- * Three jest projects (DESIGN.md §7): unit (SDK mocked), integration (the real SDK against the local
- * stack, started once per run), terraform (static checks of the HCL). TypeScript and the ESM-only
+ * Four jest projects (DESIGN.md §7): unit (SDK mocked), integration (the real SDK against the local
+ * stack, started once per run), artefacts (the built zips in artefact mode: Postman and a smoke subset),
+ * terraform (static checks of the HCL). TypeScript and the ESM-only
  * Middy packages are compiled by @swc/jest; type checking is `npm run typecheck`.
  */
 const transform = {
@@ -26,8 +27,15 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], setupFiles: ['<rootDir>/test/unit/env.ts'] },
     {
-      ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts', setupFiles: ['<rootDir>/test/integration/env.ts'], globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+      slowTestThreshold: 30,
+    },
+    // What deploys, run as Lambda runs it: the build's zips in artefact mode (scripts/local/artefacts.ts),
+    // with the Postman collection and a smoke subset of the integration suite.
+    {
+      ...common, displayName: 'artefacts', testMatch: ['<rootDir>/test/artefacts/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/artefacts/global-setup.ts', setupFiles: ['<rootDir>/test/artefacts/env.ts'], globalTeardown: '<rootDir>/test/artefacts/global-teardown.ts',
       slowTestThreshold: 30,
     },
     { ...common, displayName: 'terraform', testMatch: ['<rootDir>/test/terraform/**/*.test.ts'] },

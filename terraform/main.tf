@@ -369,6 +369,7 @@ module "pipeline" {
     region                    = var.region
     environment               = var.environment
     mail_from                 = var.mail_from
+    alarm_email               = var.alarm_email
     cognito_email_via_ses     = tostring(var.cognito_email_via_ses)
     oauth_callback_urls       = jsonencode(var.oauth_callback_urls)
     oauth_logout_urls         = jsonencode(var.oauth_logout_urls)
@@ -381,4 +382,27 @@ module "pipeline" {
     state_bucket              = var.state_bucket
     state_key                 = var.state_key
   }
+}
+
+# Alarms (to an SNS topic with var.alarm_email subscribed) and the operations dashboard, for every
+# function, queue and DLQ the manifest deploys.
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  name_prefix          = local.name_prefix
+  alarm_email          = var.alarm_email
+  api_id               = module.api.api_id
+  api_5xx_rate_percent = var.api_5xx_rate_alarm_percent
+  api_p99_latency_ms   = var.api_p99_latency_alarm_ms
+
+  function_names = merge(module.functions.function_names, module.cognito_triggers.function_names)
+
+  queues = {
+    for name, q in local.queues : name => {
+      name                    = module.queues.queue_names[name]
+      oldest_message_age_secs = max(var.queue_age_alarm_seconds, q.visibility_timeout + 300)
+    }
+  }
+
+  dead_letter_queue_names = module.queues.dead_letter_queue_names
 }

@@ -67,3 +67,13 @@ output "pipeline_name" {
   description = "Name of the delivery CodePipeline."
   value       = module.pipeline.pipeline_name
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic of every CloudWatch alarm (var.alarm_email is subscribed)."
+  value       = module.monitoring.alarm_topic_arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the stack (API, functions, queues, domain events)."
+  value       = module.monitoring.dashboard_name
+}

@@ -156,3 +156,27 @@ variable "terraform_version" {
   type        = string
   default     = "1.11.4"
 }
+
+variable "alarm_email" {
+  description = "E-mail address that receives the CloudWatch alarms (via SNS; AWS mails a confirmation link first). Empty: alarms go to the topic only."
+  type        = string
+  default     = ""
+}
+
+variable "api_5xx_rate_alarm_percent" {
+  description = "Share of API requests answered 5xx (percent, over 5 minutes, twice in a row) that raises an alarm."
+  type        = number
+  default     = 5
+}
+
+variable "api_p99_latency_alarm_ms" {
+  description = "p99 API latency in milliseconds (over 5 minutes, two of three periods) that raises an alarm."
+  type        = number
+  default     = 5000
+}
+
+variable "queue_age_alarm_seconds" {
+  description = "Age in seconds of a work queue's oldest message that raises an alarm; at least the queue's visibility timeout plus 5 minutes, so a retry in progress does not."
+  type        = number
+  default     = 900
+}

@@ -3,7 +3,8 @@
  * PutObject, the thumbnail event sent; S3 and SQS served from memory by aws-sdk-client-mock, so the figure is our code and
  * sharp, not the network) against bare sharp with the same settings, over the fixture photos
  * (test/fixtures/photos, copied from shared/fixtures), one image at a time as the worker does.
- * Prints images/s and megapixels/s for each and the ratio code path / bare sharp.
+ * Prints images/s and megapixels/s for each (medians over BENCH_ROUNDS interleaved rounds, default 5)
+ * and the median per-round ratio code path / bare sharp.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,16 @@ import { MAX_INPUT_PIXELS, THUMBNAIL_SIZE } from '@darkroom/media';
 import { processRecord } from '../../functions/media/lib/pipeline';
 import { ROOT } from '../manifest';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const DIR = join(ROOT, 'test/fixtures/photos');
+
+/** The median of `values` (the mean of the middle two for an even count). */
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 /** Bare sharp with the worker's settings. */
 const bare = (input: Buffer) => sharp(input, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true, sequentialRead: true })
@@ -103,22 +113,39 @@ export async function benchThumbnails(): Promise<{ bare: number; codePath: numbe
 
   for (const p of photos.slice(0, 2)) { await bare(p.data); await processRecord(deps, record(`bench/images/${p.name}`, p.data.length)); }
 
-  let started = performance.now();
-  for (const p of photos) await bare(p.data);
-  const bareSeconds = (performance.now() - started) / 1000;
-
-  ready = 0;
-  started = performance.now();
-  for (const p of photos) await processRecord(deps, record(`bench/images/${p.name}`, p.data.length));
-  const codeSeconds = (performance.now() - started) / 1000;
-  if (ready !== photos.length) throw new Error(`only ${ready} of ${photos.length} thumbnails recorded`);
+  // Interleaved A B A B: every photo is thumbnailed by bare sharp (A) and by the code path (B) back to
+  // back, the order flipping from photo to photo, over ROUNDS rounds; so drift in the machine's load
+  // (2 shared cores) touches both alike. Each round gives one ratio (sum of A / sum of B), and the
+  // median of those is the figure.
+  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+  const bareTimes: number[] = [];
+  const codeTimes: number[] = [];
+  const timed = async (run: () => Promise<unknown>) => { const started = performance.now(); await run(); return (performance.now() - started) / 1000; };
+  for (let round = 0; round < rounds; round++) {
+    let a = 0;
+    let b = 0;
+    ready = 0;
+    for (const [i, p] of photos.entries()) {
+      const runA = () => bare(p.data);
+      const runB = () => processRecord(deps, record(`bench/images/${p.name}`, p.data.length));
+      if ((i + round) % 2 === 0) { a += await timed(runA); b += await timed(runB); } else { b += await timed(runB); a += await timed(runA); }
+    }
+    if (ready !== photos.length) throw new Error(`only ${ready} of ${photos.length} thumbnails recorded`);
+    bareTimes.push(a);
+    codeTimes.push(b);
+  }
   s3.restore();
+  sqs.restore();
+  const ratios = bareTimes.map((b, i) => b / codeTimes[i]!);
+  const bareSeconds = median(bareTimes);
+  const codeSeconds = median(codeTimes);
 
-  const result = { bare: photos.length / bareSeconds, codePath: photos.length / codeSeconds, ratio: bareSeconds / codeSeconds };
-  console.log(`thumbnails: ${photos.length} photos, ${megapixels.toFixed(0)} MP, one at a time, sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}`);
-  console.log(`  bare sharp          ${result.bare.toFixed(1).padStart(6)} images/s  ${(megapixels / bareSeconds).toFixed(0).padStart(5)} MP/s  (${bareSeconds.toFixed(2)} s)`);
-  console.log(`  worker code path    ${result.codePath.toFixed(1).padStart(6)} images/s  ${(megapixels / codeSeconds).toFixed(0).padStart(5)} MP/s  (${codeSeconds.toFixed(2)} s)`);
-  console.log(`  ratio code path / bare sharp: ${result.ratio.toFixed(2)}`);
+  const result = { bare: photos.length / bareSeconds, codePath: photos.length / codeSeconds, ratio: median(ratios) };
+  console.log(`thumbnails: ${photos.length} photos, ${megapixels.toFixed(0)} MP, one at a time, ${rounds} rounds, A (bare sharp) and B (code path) interleaved photo by photo, sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}`);
+  console.log(`  bare sharp (median) ${result.bare.toFixed(1).padStart(6)} images/s  ${(megapixels / bareSeconds).toFixed(0).padStart(5)} MP/s  (${bareSeconds.toFixed(2)} s)`);
+  console.log(`  code path (median)  ${result.codePath.toFixed(1).padStart(6)} images/s  ${(megapixels / codeSeconds).toFixed(0).padStart(5)} MP/s  (${codeSeconds.toFixed(2)} s)`);
+  console.log(`  per round (code path / bare sharp throughput): ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
+  console.log(`  median ratio code path / bare sharp: ${result.ratio.toFixed(2)}  (range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`);
   return result;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Runs manifest functions in this process the way Lambda would: the handler module loaded once (cold
- * start), a Lambda `Context`, and the function's timeout enforced.
+ * Runs manifest functions the way Lambda would: the handler module loaded once (cold start), a Lambda
+ * `Context`, and the function's timeout enforced. By default the handlers run from source in this
+ * process; {@link useRuntime} hands them to another runtime (artefact mode: scripts/local/artefacts.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -17,6 +18,21 @@ export class LambdaTimeoutError extends Error {
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 const loaded = new Map<string, Promise<Handler>>();
+
+/** Where handlers run when not from source in this process (artefact mode). */
+export interface FunctionRuntime {
+  /** Runs one invocation of `fn`. @throws the handler's error */
+  run(fn: FunctionSpec, event: unknown, context: Context): Promise<unknown>;
+  /** The invocation `requestId` ran past its timeout: Lambda discards its execution environment. */
+  timedOut(fn: FunctionSpec, requestId: string): void;
+}
+
+let runtime: FunctionRuntime | undefined;
+
+/** Sends every later invocation to `next` (undefined: back to source in this process). */
+export function useRuntime(next: FunctionRuntime | undefined): void {
+  runtime = next;
+}
 
 async function load(fn: FunctionSpec): Promise<Handler> {
   let handler = loaded.get(fn.name);
@@ -37,7 +53,8 @@ async function load(fn: FunctionSpec): Promise<Handler> {
  * @throws the handler's error, or {@link LambdaTimeoutError} after `fn.timeout` seconds
  */
 export async function invoke(fn: FunctionSpec, event: unknown): Promise<unknown> {
-  const handler = await load(fn);
+  const external = runtime;
+  const handler: Handler = external ? (e, c) => external.run(fn, e, c) : await load(fn);
   const started = Date.now();
   const deadline = started + fn.timeout * 1000;
   const requestId = randomUUID();
@@ -57,7 +74,10 @@ export async function invoke(fn: FunctionSpec, event: unknown): Promise<unknown>
   };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LambdaTimeoutError(fn.name, fn.timeout)), fn.timeout * 1000);
+    timer = setTimeout(() => {
+      external?.timedOut(fn, requestId);
+      reject(new LambdaTimeoutError(fn.name, fn.timeout));
+    }, fn.timeout * 1000);
   });
   try {
     return await Promise.race([handler(event, context), timeout]);

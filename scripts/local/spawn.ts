@@ -13,6 +13,10 @@ import { ROOT } from '../manifest';
 export interface ReadyStack {
   api: string;
   outbox: string;
+  /** `GET` it for the functions' metrics (metrics.ts). */
+  metrics: string;
+  /** `artefacts` when the stack runs the built zips (artefacts.ts), else `source`. */
+  mode: 'source' | 'artefacts';
   s3: string; dynamodb: string; sqs: string; ses: string; cognito: string; ec2: string;
   userPool: { id: string; clientId: string; issuer: string; jwksUri: string };
   resources: Record<string, string>;

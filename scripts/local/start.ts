@@ -6,7 +6,9 @@
  * DARKROOM_BASE_PORT (first emulator port, default 4566; 0 = any free ports),
  * DARKROOM_RETRY_DELAY (seconds before a failed SQS record is retried; default: the queue's visibility
  * timeout, as on AWS), DARKROOM_READY_FILE (write the endpoints as JSON there once ready; used by tests),
- * DARKROOM_QUIET=1 (no per-request log lines), DARKROOM_SCHEDULES=off (no schedule timers: scheduled
+ * DARKROOM_QUIET=1 (no per-request log lines), DARKROOM_ARTEFACTS=1 (same as `--artefacts`: run the built
+ * zips in per-function processes, see artefacts.ts; DARKROOM_ARTEFACTS_NO_BUILD=1 takes dist/ as it is),
+ * DARKROOM_SCHEDULES=off (no schedule timers: scheduled
  * functions run only on `POST /_local/schedule/<function-name>`), DARKROOM_POLLER_CONCURRENCY (SQS
  * batches in flight per worker; default the number of cores), DARKROOM_VISIBILITY_TIMEOUT (seconds a
  * received batch stays invisible; default each queue's own), DARKROOM_DRAIN_TIMEOUT (seconds a stop
@@ -18,6 +20,9 @@
  * the schedules and pollers stop and their batches in flight finish against the running emulators
  * (bounded by DARKROOM_DRAIN_TIMEOUT), then the emulators stop (S3 before SQS, whose journal keeps
  * every message not deleted); exit 0. A second signal kills everything at once.
+ *
+ * The functions' Powertools metrics (EMF lines) are counted, not printed: `GET /_local/metrics` serves
+ * the counters and the stack prints a summary when it stops (metrics.ts).
  */
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,6 +30,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { functionEnvironment, loadManifest, parseReference, ROOT } from '../manifest';
 import { startHttpApi } from './api';
 import { killChildren } from './emulators/children';
+import { artefactModeRequested, startArtefactMode } from './artefacts';
+import { MetricsCollector, tapStdout } from './metrics';
 import { startPollers } from './pollers';
 import { startSchedules } from './scheduler';
 import { startStack } from './stack';
@@ -74,7 +81,15 @@ async function main(): Promise<void> {
 
   // Handlers read their configuration from process.env at load, as on Lambda. All functions share this
   // process, so the union of their environments is used: the manifest gives a variable one meaning.
-  const environment: Record<string, string> = { ...stack.env, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1', POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' };
+  // POWERTOOLS_DEV turns metrics off unless POWERTOOLS_METRICS_DISABLED says otherwise: count them locally.
+  const base: Record<string, string> = {
+    ...stack.env, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1', POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'false',
+    // As Lambda sets it; Powertools counts a ColdStart only for on-demand environments.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
+  };
+  const environment: Record<string, string> = { ...base };
   for (const fn of manifest.functions) {
     const env = functionEnvironment(fn, (ref) => stack.resources[ref], stack.env);
     for (const [name, resolved] of Object.entries(env)) {
@@ -88,6 +103,13 @@ async function main(): Promise<void> {
     }
   }
   Object.assign(process.env, environment);
+  const metrics = new MetricsCollector();
+  const artefacts = artefactModeRequested()
+    ? await startArtefactMode(manifest.functions, {
+      metrics, log,
+      environmentOf: (fn) => ({ ...base, ...functionEnvironment(fn, (ref) => stack.resources[ref], stack.env) }),
+    })
+    : (tapStdout(metrics), undefined);
 
   const schedules = startSchedules({ functions: manifest.functions, region: stack.region, timers: process.env.DARKROOM_SCHEDULES !== 'off', log });
   const sqs = new SQSClient({ region: stack.region, endpoint: stack.endpoints.sqs, credentials: stack.credentials });
@@ -117,6 +139,8 @@ async function main(): Promise<void> {
         if (!run) return { status: 404, body: { message: `no scheduled function ${name}`, scheduled: schedules.rates } };
         return { status: run.error ? 502 : 200, body: run };
       },
+      async (request, url) => (request.method === 'GET' && url.pathname === '/_local/metrics')
+        ? { status: 200, body: { mode: artefacts ? 'artefacts' : 'source', ...metrics.snapshot() } } : undefined,
       async (request, url) => (request.method === 'POST' && url.pathname === '/_local/workers/resume')
         ? (pollers.resume(), { status: 200, body: { resumed: true } }) : undefined,
     ],
@@ -131,6 +155,8 @@ async function main(): Promise<void> {
       pollers.stop(drainMs),
     ]);
     await api.close();
+    await artefacts?.stop();
+    console.log(metrics.summary());
     await stack.stop();
     console.log(`stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s${cutOff
       ? `; ${cutOff} batch(es) cut off after ${drainMs / 1000} s: their messages return after the visibility timeout` : ''}`);
@@ -138,14 +164,14 @@ async function main(): Promise<void> {
   };
   if (stopSignal) return shutdown(stopSignal);
 
-  const ready = { api: api.url, outbox: `${api.url}/_local/outbox`, ...stack.endpoints, userPool: stack.userPool, dataDir, resources: stack.resources, env: stack.env };
+  const ready = { api: api.url, outbox: `${api.url}/_local/outbox`, metrics: `${api.url}/_local/metrics`, mode: artefacts ? 'artefacts' : 'source', ...stack.endpoints, userPool: stack.userPool, dataDir, resources: stack.resources, env: stack.env };
   if (process.env.DARKROOM_READY_FILE) writeFileSync(process.env.DARKROOM_READY_FILE, JSON.stringify(ready, null, 2));
   const routes = manifest.functions.filter((fn) => fn.trigger.type === 'http').length;
   const workers = manifest.functions.filter((fn) => fn.trigger.type === 'sqs').map((fn) => fn.name);
   const scheduled = Object.entries(schedules.rates).map(([name, rate]) => `${name} ${rate}`);
   console.log([
     `Darkroom local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${dataDir}, emulator logs in ${resolve(dataDir, 'emulators.log')})`,
-    `  HTTP API     ${api.url}   (${routes} routes; GET /_local/outbox for mail and codes)`,
+    `  HTTP API     ${api.url}   (${routes} routes from ${artefacts ? 'the built zips (artefact mode)' : 'source'}; GET /_local/outbox for mail and codes, /_local/metrics for metrics)`,
     `  Cognito      ${stack.endpoints.cognito}   pool ${stack.userPool.id}, client ${stack.userPool.clientId}`,
     `  DynamoDB     ${stack.endpoints.dynamodb}`,
     `  S3           ${stack.endpoints.s3}`,

@@ -32,7 +32,8 @@ export type CheckName =
   | 'backend'
   | 'versions'
   | 'variable-docs'
-  | 'manifest';
+  | 'manifest'
+  | 'monitoring';
 
 /** One problem found in the configuration. */
 export interface Finding {
@@ -841,6 +842,93 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
 // ------------------------------------------------------------------------------------------------
 
 /** Everything {@link loadTree} found: the root, its modules by directory, and a resolver. */
+/**
+ * What an operator needs to see the deployed stack run (issue 12), checked over every module:
+ * - every `aws_cloudwatch_log_group` sets `retention_in_days`;
+ * - every `aws_lambda_function` has `tracing_config { mode = "Active" }` (X-Ray);
+ * - the root calls modules/monitoring once, with `function_names` covering every call of
+ *   modules/function, `queues` a for expression over `local.queues`, and `dead_letter_queue_names`
+ *   the queues module's output, so new manifest functions and queues get their alarms unasked;
+ * - modules/monitoring alarms each function's `Errors` and `Throttles` (for_each = var.function_names),
+ *   each DLQ's `ApproximateNumberOfMessagesVisible` above 0 (for_each = var.dead_letter_queue_names),
+ *   each queue's `ApproximateAgeOfOldestMessage` (for_each = var.queues), the API's 5xx rate (metric
+ *   math over `5xx` and `Count`) and its p99 `Latency`; every alarm notifies an `aws_sns_topic` that
+ *   var.alarm_email subscribes to by e-mail; and it has an `aws_cloudwatch_dashboard`.
+ * @param tree - the loaded configuration
+ * @returns the findings, empty when all of it holds
+ */
+export function checkMonitoring(tree: TerraformTree): Finding[] {
+  const findings: Finding[] = [];
+  const report = (module: ModuleConfig, message: string, file?: string): void => {
+    findings.push({ check: 'monitoring', module: module.dir, file, message });
+  };
+  const blocks = (value: unknown): HclBody[] => (Array.isArray(value) ? value : [value]).filter(isObject);
+  for (const module of tree.modules.values()) {
+    for (const group of resourceBlocks(module, 'resource').filter((r) => r.type === 'aws_cloudwatch_log_group')) {
+      if (group.body['retention_in_days'] === undefined) report(module, `aws_cloudwatch_log_group.${group.name} has no retention_in_days`, group.file);
+    }
+    for (const fn of resourceBlocks(module, 'resource').filter((r) => r.type === 'aws_lambda_function')) {
+      if (!blocks(fn.body['tracing_config']).some((t) => t['mode'] === 'Active')) report(module, `aws_lambda_function.${fn.name} has no active X-Ray tracing (tracing_config { mode = "Active" })`, fn.file);
+    }
+  }
+
+  const root = tree.root;
+  const calls = namedBlocks(root, 'module');
+  const callsOf = (name: string) => calls.filter((c) => typeof c.body['source'] === 'string' && basename(c.body['source'] as string) === name);
+  const monitoring = callsOf('monitoring');
+  if (monitoring.length !== 1) {
+    report(root, `expected one call of modules/monitoring, found ${monitoring.length}`);
+    return findings;
+  }
+  const call = monitoring[0]!;
+  const functionNames = unwrap(call.body['function_names']);
+  for (const fnCall of callsOf('function')) {
+    if (!functionNames.includes(`module.${fnCall.name}.function_names`)) report(root, `module.${call.name}: function_names must include module.${fnCall.name}.function_names`, call.file);
+  }
+  const queuesCall = callsOf('queues')[0];
+  if (!queuesCall || unwrap(call.body['dead_letter_queue_names']) !== `module.${queuesCall.name}.dead_letter_queue_names`) {
+    report(root, `module.${call.name}: dead_letter_queue_names must be module.${queuesCall?.name ?? 'queues'}.dead_letter_queue_names`, call.file);
+  }
+  const queues = FOR_LOCAL.exec(unwrap(call.body['queues']));
+  if (!queues || queues[3] !== 'queues') report(root, `module.${call.name}: queues must be a for expression over local.queues`, call.file);
+  if (call.body['alarm_email'] === undefined) report(root, `module.${call.name}: alarm_email is not passed`, call.file);
+
+  const child = tree.resolve(root, call.body['source'] as string);
+  if (!child) {
+    report(root, `module.${call.name}: its source does not resolve`, call.file);
+    return findings;
+  }
+  const resources = resourceBlocks(child, 'resource');
+  const locals = localValues(child);
+  const alarms = resources.filter((r) => r.type === 'aws_cloudwatch_metric_alarm');
+  const text = (body: HclBody) => JSON.stringify(body);
+  const notifiesTopic = (body: HclBody): boolean => {
+    const actions = typeof body['alarm_actions'] === 'string' ? unwrap(body['alarm_actions']) : JSON.stringify(body['alarm_actions'] ?? '');
+    const local = /^local\.(\w+)$/.exec(actions);
+    const resolved = local ? JSON.stringify(locals.get(local[1]!)?.value ?? '') : actions;
+    return /aws_sns_topic\.\w+\.arn/.test(resolved);
+  };
+  const wanted: Array<[string, (body: HclBody) => boolean]> = [
+    ['each function\'s Errors (for_each = var.function_names)', (b) => unwrap(b['for_each']) === 'var.function_names' && b['metric_name'] === 'Errors'],
+    ['each function\'s Throttles (for_each = var.function_names)', (b) => unwrap(b['for_each']) === 'var.function_names' && b['metric_name'] === 'Throttles'],
+    ['each DLQ\'s visible messages above 0 (for_each = var.dead_letter_queue_names)', (b) => unwrap(b['for_each']) === 'var.dead_letter_queue_names'
+      && b['metric_name'] === 'ApproximateNumberOfMessagesVisible' && Number(b['threshold']) === 0 && b['comparison_operator'] === 'GreaterThanThreshold'],
+    ['each queue\'s oldest message age (for_each = var.queues)', (b) => unwrap(b['for_each']) === 'var.queues' && b['metric_name'] === 'ApproximateAgeOfOldestMessage'],
+    ['the API\'s 5xx rate (metric math over 5xx and Count)', (b) => b['metric_query'] !== undefined && /"metric_name":"5xx"/.test(text(b)) && /"metric_name":"Count"/.test(text(b))],
+    ['the API\'s p99 latency', (b) => b['metric_name'] === 'Latency' && b['extended_statistic'] === 'p99'],
+  ];
+  for (const [what, matches] of wanted) {
+    if (!alarms.some((a) => matches(a.body))) report(child, `no alarm on ${what}`);
+  }
+  for (const alarm of alarms) {
+    if (!notifiesTopic(alarm.body)) report(child, `aws_cloudwatch_metric_alarm.${alarm.name} notifies no aws_sns_topic (alarm_actions)`, alarm.file);
+  }
+  const email = resources.find((r) => r.type === 'aws_sns_topic_subscription' && r.body['protocol'] === 'email');
+  if (!email || !JSON.stringify(email.body).includes('var.alarm_email')) report(child, 'no e-mail subscription (protocol = "email") of var.alarm_email to the alarm topic');
+  if (!resources.some((r) => r.type === 'aws_cloudwatch_dashboard')) report(child, 'no aws_cloudwatch_dashboard');
+  return findings;
+}
+
 export interface TerraformTree {
   root: ModuleConfig;
   modules: Map<string, ModuleConfig>;
@@ -890,7 +978,7 @@ export function checkTree(tree: TerraformTree, schema: ProviderSchema, manifest:
     );
     findings.push(...checkFileSet(module.dir, module === tree.root ? ['backend.tf'] : []));
   }
-  findings.push(...checkBackend(tree.root), ...checkManifestCoverage(tree.root, manifest, tree.resolve));
+  findings.push(...checkBackend(tree.root), ...checkManifestCoverage(tree.root, manifest, tree.resolve), ...checkMonitoring(tree));
   return findings;
 }
 

@@ -395,8 +395,7 @@ describe('POST /auth/login_google against a stand-in /oauth2/token', () => {
   });
 
   const googleLogin = async (body: unknown) => {
-    const response = await fetch(`${googleApi.url}/auth/login_google`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, headers: response.headers, body: await response.json() as any };
+    return api('/auth/login_google', { base: googleApi.url, body });
   };
 
   it('returns the same data as a login, with tokens every Darkroom endpoint accepts; a used code is refused', async () => {

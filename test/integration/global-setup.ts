@@ -13,6 +13,7 @@ export default async function globalSetup(): Promise<void> {
   const stack = await spawnStack({ DARKROOM_RETRY_DELAY: '1' });
   writeFileSync(join(stack.dir, 'pid'), String(stack.pid));
   process.env.DARKROOM_STACK_FILE = stack.readyFile;
+  process.env.DARKROOM_SOURCE_STACK_FILE = stack.readyFile;
   process.env.DARKROOM_STACK_DIR = stack.dir;
   console.log(`\nlocal stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${stack.logFile})`);
 }

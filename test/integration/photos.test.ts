@@ -49,8 +49,8 @@ describe('photos: single uploads', () => {
   it('takes multipart/form-data (field file) as browsers send it', async () => {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(fixturePhoto('Storm.jpg'))], { type: 'image/jpeg' }), 'Storm.jpg');
-    const response = await fetch(`${stack().api}/photos/upload_single_photo`, { method: 'POST', body: form, headers: { authorization: `Bearer ${ada.idToken}` } });
-    const body = await response.json() as Record<string, unknown>;
+    const response = await api<Record<string, unknown>>('/photos/upload_single_photo', { body: form, token: ada.idToken });
+    const body = response.body;
     expect(response.status).toBe(201);
     expect(body).toMatchObject({ content_type: 'image/jpeg' });
     expect(body.filename).toMatch(/_Storm\.jpg$/);

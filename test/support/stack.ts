@@ -12,6 +12,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReadyStack } from '../../scripts/local/spawn';
+import { checkResponse } from './contracts';
 
 export type StackInfo = ReadyStack;
 
@@ -31,13 +32,13 @@ export interface ApiResponse<T = any> { status: number; headers: Headers; body: 
 /** Options of {@link api}. */
 export interface ApiOptions {
   method?: string;
-  /** An object is sent as JSON; a Buffer or string as is (set content-type in headers). */
+  /** An object is sent as JSON; a Buffer, string or FormData as is (set content-type in headers for the first two). */
   body?: unknown;
+  /** Another API than the stack's, e.g. one a test starts with startHttpApi(). */
+  base?: string;
   token?: string;
   headers?: Record<string, string>;
   redirect?: 'follow' | 'manual';
-  /** Base URL of another stack's API (default: the stack global-setup.ts started). */
-  base?: string;
   /**
    * Send from this loopback address (e.g. `127.0.0.2`: Linux routes all of 127/8 to lo), so the API sees
    * another client address (`requestContext.http.sourceIp`). Redirects are not followed then.
@@ -64,22 +65,31 @@ async function requestFrom(localAddress: string, url: string, method: string, he
   });
 }
 
-/** Calls the local HTTP API. The body is parsed as JSON when it is JSON. */
+/**
+ * Calls the local HTTP API. The body is parsed as JSON when it is JSON, and checked against the OpenAPI
+ * document (test/support/contracts.ts).
+ * @throws Error when the response is not what the route's contract documents
+ */
 export async function api<T = any>(path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   let body: BodyInit | undefined;
-  if (Buffer.isBuffer(options.body) || typeof options.body === 'string') body = options.body as BodyInit;
+  if (Buffer.isBuffer(options.body) || typeof options.body === 'string' || options.body instanceof FormData) body = options.body as BodyInit;
   else if (options.body !== undefined) { body = JSON.stringify(options.body); headers['content-type'] ??= 'application/json'; }
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const base = options.base ?? stack().api;
-  if (options.localAddress) return requestFrom(options.localAddress, `${base}${path}`, options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body as string | Buffer | undefined);
-  const response = await fetch(`${base}${path}`, {
-    method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: options.redirect ?? 'manual',
-  });
-  const raw = Buffer.from(await response.arrayBuffer());
-  let parsed: unknown = raw.toString('utf8');
-  try { parsed = JSON.parse(parsed as string); } catch { /* not JSON */ }
-  return { status: response.status, headers: response.headers, body: parsed as T, raw };
+  const method = options.method ?? (body === undefined ? 'GET' : 'POST');
+  let result: ApiResponse<T>;
+  if (options.localAddress) result = await requestFrom(options.localAddress, `${base}${path}`, method, headers, body as string | Buffer | undefined) as ApiResponse<T>;
+  else {
+    const response = await fetch(`${base}${path}`, { method, headers, body, redirect: options.redirect ?? 'manual' });
+    const raw = Buffer.from(await response.arrayBuffer());
+    let parsed: unknown = raw.toString('utf8');
+    try { parsed = JSON.parse(parsed as string); } catch { /* not JSON */ }
+    result = { status: response.status, headers: response.headers, body: parsed as T, raw };
+  }
+  // Every answer must be what the OpenAPI document says (test/support/contracts.ts).
+  await checkResponse({ method, path, status: result.status, headers: result.headers, body: result.body });
+  return result;
 }
 
 /** Messages the stack would have delivered (Cognito codes, SES mail), newest first. `base`: another stack's API. */

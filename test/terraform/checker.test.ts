@@ -11,6 +11,7 @@ import {
   checkFileSet,
   checkLocalReferences,
   checkManifestCoverage,
+  checkMonitoring,
   checkModuleCalls,
   checkModuleOutputs,
   checkResourceReferences,
@@ -568,5 +569,85 @@ describe('terraform fmt', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('checkMonitoring', () => {
+  test('reports log groups without retention, functions without X-Ray, alarms missing or notifying nobody', async () => {
+    const root = await parseModule('root', {
+      'main.tf': `
+locals {
+  others = {}
+}
+module "functions" {
+  source = "./modules/function"
+}
+module "triggers" {
+  source = "./modules/function"
+}
+module "queues" {
+  source = "./modules/queues"
+}
+module "monitoring" {
+  source                  = "./modules/monitoring"
+  function_names          = module.functions.function_names
+  queues                  = { for name, q in local.others : name => q }
+  dead_letter_queue_names = module.queues.queue_names
+}
+`,
+    });
+    const fn = await parseModule('function', {
+      'main.tf': `
+resource "aws_cloudwatch_log_group" "this" {
+  name = "/aws/lambda/x"
+}
+resource "aws_lambda_function" "this" {
+  function_name = "x"
+}
+`,
+    });
+    const monitoring = await parseModule('monitoring', {
+      'main.tf': `
+resource "aws_sns_topic" "alarms" {
+  name = "alarms"
+}
+resource "aws_cloudwatch_metric_alarm" "errors" {
+  for_each    = var.function_names
+  alarm_name  = each.value
+  metric_name = "Errors"
+}
+resource "aws_cloudwatch_metric_alarm" "dlq" {
+  for_each            = var.dead_letter_queue_names
+  alarm_name          = each.value
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  threshold           = 10
+  comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+}
+`,
+    });
+    const modules = { './modules/function': fn, './modules/monitoring': monitoring, './modules/queues': await parseModule('queues', {}) };
+    const tree = { root, modules: new Map([['root', root], ['function', fn], ['monitoring', monitoring]]), resolve: memoryResolver(modules) };
+    expect(sortedMessages(checkMonitoring(tree))).toEqual([
+      'aws_cloudwatch_log_group.this has no retention_in_days',
+      'aws_cloudwatch_metric_alarm.errors notifies no aws_sns_topic (alarm_actions)',
+      'aws_lambda_function.this has no active X-Ray tracing (tracing_config { mode = "Active" })',
+      'module.monitoring: alarm_email is not passed',
+      'module.monitoring: dead_letter_queue_names must be module.queues.dead_letter_queue_names',
+      'module.monitoring: function_names must include module.triggers.function_names',
+      'module.monitoring: queues must be a for expression over local.queues',
+      "no alarm on each DLQ's visible messages above 0 (for_each = var.dead_letter_queue_names)",
+      "no alarm on each function's Throttles (for_each = var.function_names)",
+      "no alarm on each queue's oldest message age (for_each = var.queues)",
+      "no alarm on the API's 5xx rate (metric math over 5xx and Count)",
+      "no alarm on the API's p99 latency",
+      'no aws_cloudwatch_dashboard',
+      'no e-mail subscription (protocol = "email") of var.alarm_email to the alarm topic',
+    ]);
+  });
+
+  test('reports a root without the monitoring module', async () => {
+    const root = await parseModule('root', { 'main.tf': 'locals {\n  a = 1\n}\n' });
+    expect(messages(checkMonitoring({ root, modules: new Map([['root', root]]), resolve: memoryResolver({}) }))).toEqual(['expected one call of modules/monitoring, found 0']);
   });
 });

@@ -9,6 +9,7 @@ import {
   checkFileSet,
   checkLocalReferences,
   checkManifestCoverage,
+  checkMonitoring,
   checkModuleCalls,
   checkModuleOutputs,
   checkResourceReferences,
@@ -82,6 +83,12 @@ describe('terraform/ (static validation)', () => {
 
   test('the root module covers the manifest: functions, routes, queues, tables, buckets, layers, references', () => {
     expect(formatFindings(checkManifestCoverage(tree.root, manifest, tree.resolve))).toBe('');
+  });
+
+  test('alarms (DLQs, functions, queues, API 5xx and p99) to an e-mailed SNS topic, log retention, X-Ray and a dashboard cover what the manifest deploys', () => {
+    expect(formatFindings(checkMonitoring(tree))).toBe('');
+    const monitoring = [...tree.modules.values()].find((m) => m.dir.endsWith('/monitoring'));
+    expect(monitoring).toBeDefined();
   });
 
   test('checkTree (everything at once) is clean', () => {

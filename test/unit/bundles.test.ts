@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFunction } from '../../scripts/build/build';
+import { buildFunction, buildJwtLayer } from '../../scripts/build/build';
 import { loadManifest, ROOT } from '../../scripts/manifest';
 import { httpEvent, lambdaContext } from '../support/events';
 
@@ -45,4 +45,13 @@ it('leaves sharp to the sharp layer and @darkroom/jwt to the jwt layer', async (
 it('refuses to bundle sharp into a function that does not list the sharp layer', async () => {
   const thumbnail = spec('media-thumbnail');
   await expect(buildFunction({ ...thumbnail, name: 'no-layer', layers: [] }, dist)).rejects.toThrow(/sharp layer/);
+}, 60_000);
+
+it('bundles the jwt layer with no AWS SDK, neither inside nor left to the Lambda runtime', async () => {
+  await buildJwtLayer(dist);
+  const { readFileSync } = await import('node:fs');
+  const layer = readFileSync(join(dist, 'layers', 'jwt', 'index.js'), 'utf8');
+  expect(layer).not.toMatch(/require\("@aws-sdk\//);
+  expect(layer).not.toMatch(/DynamoDBDocumentClient/);
+  expect(layer).toMatch(/createTokenVerifier.*isRevoked/s);
 }, 60_000);

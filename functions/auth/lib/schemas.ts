@@ -9,3 +9,41 @@ export const refreshToken = { type: 'string', minLength: 1, maxLength: 8192, pat
 export const authorizationCode = { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[\\x21-\\x7e]+$' } as const;
 export const redirectUri = { type: 'string', format: 'uri', maxLength: 2048 } as const;
 
+
+/** Response schemas (the `data` of the auth envelope) the auth routes' contracts share. */
+const responseUsername = { type: 'string', minLength: 1 } as const;
+/** How Cognito delivered a code: `email` (the pool verifies e-mail addresses). */
+export const delivery = { type: 'string', enum: ['email', 'sms'] } as const;
+
+/** `data` of a login or refresh: seed 003's tokens (see SessionTokens in lib/sessions.ts). */
+export const sessionTokens = {
+  type: 'object',
+  properties: {
+    id_token: { type: 'string', minLength: 1, description: 'Cognito ID token: the Bearer token of every other route' },
+    token: { type: 'string', minLength: 1, description: 'Cognito access token (seed 003 calls it token)' },
+    refresh_token: { type: 'string', minLength: 1 },
+    expires_in: { type: 'integer', minimum: 1, description: 'seconds until the ID and access tokens expire' },
+    token_type: { const: 'Bearer' },
+    identity_id: { type: 'string', minLength: 1, description: "the caller's stable id (Cognito sub)" },
+    username: responseUsername,
+    email: { type: 'string' },
+  },
+  required: ['id_token', 'token', 'expires_in', 'token_type', 'identity_id', 'username'],
+  additionalProperties: false,
+} as const;
+
+/** `Authorization: Bearer <id_token>` on a login's answer (seed 003's clients read it). */
+export const bearerHeader = {
+  Authorization: { description: 'Bearer <id_token>, as seed 003 sent it', required: true, schema: { type: 'string', pattern: '^Bearer ' } },
+} as const;
+
+/** The `{username, delivery}` data of the routes that send a code. */
+export const codeSent = {
+  type: 'object', properties: { username: responseUsername, delivery }, required: ['username', 'delivery'], additionalProperties: false,
+} as const;
+
+/** The 429 every rate-limited auth route answers, with the seconds to wait. */
+export const rateLimited = {
+  description: 'Too many attempts for this username (or sender): wait Retry-After seconds',
+  headers: { 'Retry-After': { description: 'seconds until the limit resets', required: true, schema: { type: 'integer', minimum: 1 } } },
+} as const;

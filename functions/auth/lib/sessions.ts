@@ -2,7 +2,7 @@ import {
   AdminUserGlobalSignOutCommand, GlobalSignOutCommand, InitiateAuthCommand, RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { isRevoked, sessionIdOf, type Caller, type RevocationStore } from '@darkroom/jwt';
-import { DomainError } from '@darkroom/runtime';
+import { DomainError, metrics, MetricUnit } from '@darkroom/runtime';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import { resolveUsername, type AccountsDeps } from './accounts';
 import { errorName, isWrongSecret, withCognitoErrors } from './errors';
@@ -54,6 +54,7 @@ export function sessionTokens(result: CognitoTokens, refreshToken?: string): Ses
  * @throws 401 for a wrong password or an unknown user (indistinguishable); 403 when not confirmed;
  *   429 after {@link LIMITS.login} failed logins for that username from that address, or
  *   {@link LIMITS.loginCeiling} from all addresses
+ * Counts `Logins`, `LoginFailures` (401) and `LoginLockouts` (429).
  */
 export async function logIn(deps: AccountsDeps, input: { username: string; password: string }, client: { sourceIp?: string } = {}): Promise<SessionTokens> {
   const username = await resolveUsername(deps, input.username);
@@ -63,8 +64,14 @@ export async function logIn(deps: AccountsDeps, input: { username: string; passw
       ClientId: deps.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: input.password },
     })),
     isWrongSecret,
-  ));
+  )).catch((error: unknown) => {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 429) metrics.addMetric('LoginLockouts', MetricUnit.Count, 1);
+    else if (status === 401) metrics.addMetric('LoginFailures', MetricUnit.Count, 1);
+    throw error;
+  });
   if (!AuthenticationResult) throw new DomainError(409, `Login needs a further step (${ChallengeName ?? 'challenge'}), which this API does not support`);
+  metrics.addMetric('Logins', MetricUnit.Count, 1);
   return admitSession(deps.revocations, sessionTokens(AuthenticationResult));
 }
 

@@ -1,7 +1,7 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { makeThumbnail, MAX_IMAGE_BYTES, UndecodableImageError, type ThumbnailEvent } from '@darkroom/media';
-import { logger, parseOwnerKey } from '@darkroom/runtime';
+import { logger, metrics, MetricUnit, parseOwnerKey } from '@darkroom/runtime';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 
 export interface PipelineDeps {
@@ -84,11 +84,16 @@ export async function processRecord(deps: PipelineDeps, record: S3EventRecord): 
 
 /**
  * Processes every record of an S3 notification (one SQS message); S3's `s3:TestEvent` yields nothing.
+ * Counts `ThumbnailsMade` and `ThumbnailsFailed` (originals that can never make one).
  * @returns one outcome per record
  */
 export async function processNotification(deps: PipelineDeps, event: Partial<S3Event> & { Event?: string }): Promise<Outcome[]> {
   if (event.Event === 's3:TestEvent' || !event.Records) return [];
   const outcomes: Outcome[] = [];
-  for (const record of event.Records) outcomes.push(await processRecord(deps, record));
+  for (const record of event.Records) {
+    const outcome = await processRecord(deps, record);
+    if (outcome !== 'skipped') metrics.addMetric(outcome === 'ready' ? 'ThumbnailsMade' : 'ThumbnailsFailed', MetricUnit.Count, 1);
+    outcomes.push(outcome);
+  }
   return outcomes;
 }

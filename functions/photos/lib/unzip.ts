@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import {
-  DomainError, forbidden, logger, notFound, ownerKey, payloadTooLarge, presignUpload, respond, sanitizeFileName, type HttpResult,
+  DomainError, forbidden, logger, metrics, MetricUnit, notFound, ownerKey, payloadTooLarge, presignUpload, respond, sanitizeFileName,
+  type HttpResult,
 } from '@darkroom/runtime';
 import type yauzl from 'yauzl';
 import { UPLOAD_URL_TTL } from '@darkroom/media';
@@ -118,6 +119,16 @@ export async function presignArchiveUpload(deps: UnzipDeps, owner: string, input
   return { archive_key: archiveKey, upload };
 }
 
+/** Counts `ArchivesRefused` when the archive's check refuses it (a 4xx DomainError), then rethrows. */
+async function countRefusal<T>(check: Promise<T>): Promise<T> {
+  try {
+    return await check;
+  } catch (error) {
+    if (error instanceof DomainError && error.statusCode < 500) metrics.addMetric('ArchivesRefused', MetricUnit.Count, 1);
+    throw error;
+  }
+}
+
 /**
  * Records an archive unpacked in the request as a finished job, result beside it in S3, so the `job_id`
  * the 200 names answers `POST /photos/unzip {"job_id"}` afterwards exactly as a worker's job does.
@@ -152,9 +163,10 @@ export async function startUnzip(deps: UnzipDeps, owner: string, input: { data: 
   const jobId = randomUUID();
   let plan: ArchivePlan;
   try {
-    plan = await inspectArchive(zip, source.size, ARCHIVE_LIMITS);
+    plan = await countRefusal(inspectArchive(zip, source.size, ARCHIVE_LIMITS));
     if (unpacksInRequest(plan)) {
       const outcome = await unpackArchive(deps, owner, zip, plan, { jobId });
+      metrics.addMetric('ArchivesUnpacked', MetricUnit.Count, 1);
       await recordFinishedJob(deps, owner, { jobId, archiveKey: 'key' in input ? input.key : undefined, total: plan.entries.length }, outcome);
       if ('key' in input) await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.archivesBucket, Key: input.key }));
       return respond({
@@ -253,9 +265,11 @@ export async function runUnzipJob(deps: UnzipDeps, message: UnzipMessage, attemp
       status: 'done', done: plan.entries.length, landed_count: outcome.landed.length, skipped_count: outcome.skipped.length, result_key: resultKey,
     });
     await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.archivesBucket, Key: job.archive_key }));
+    metrics.addMetric('ArchivesUnpacked', MetricUnit.Count, 1);
     return 'done';
   } catch (error) {
     if (error instanceof DomainError && error.statusCode < 500) {
+      metrics.addMetric('ArchivesRefused', MetricUnit.Count, 1);
       await deps.photos.updateJob(owner, jobId, { status: 'failed', failure_reason: error.message });
       return 'failed';
     }

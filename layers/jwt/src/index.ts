@@ -5,6 +5,6 @@
  */
 export type { Caller } from './caller';
 export { createTokenVerifier, sessionIdOf, type TokenVerifier, type VerifierConfig } from './verifier';
-export { dynamoRevocationStore, isRevoked, revocationKey, type Revocation, type RevocationStore, type SessionOfToken } from './revocations';
+export { isRevoked, revocationKey, type Revocation, type RevocationStore, type SessionOfToken } from './revocations';
 export { jwtAuth, bearerToken, type AuthContext, type JwtAuthOptions } from './middleware';
 export { LoopbackHttpFetcher } from './fetcher';

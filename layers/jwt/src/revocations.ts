@@ -1,6 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-
 /**
  * A user's last logout, as the JWT layer checks it: every session that began before it is over.
  *
@@ -71,52 +68,13 @@ export interface RevocationStore {
   revocation(sub: string): Promise<Revocation | undefined>;
 }
 
-/** Key of a user's revocation record in the auth table. */
+/**
+ * Key of a user's revocation record in the auth table. The DynamoDB implementation of the store lives
+ * in the runtime layer (`dynamoRevocationStore` in layers/runtime/src/revocations.ts), bundled into each
+ * function with the function's AWS SDK: this layer imports no SDK. A layer that left `@aws-sdk/*`
+ * external would load the Lambda runtime's SDK, whose version AWS changes without notice, while the
+ * function's DocumentClient is the bundled one; AWS recommends shipping the SDK a function depends on
+ * in its package ("Runtime-included SDK versions", https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html).
+ * The build fails if the layer requires an SDK package (scripts/build/build.ts).
+ */
 export const revocationKey = (sub: string) => ({ pk: `USER#${sub}`, sk: 'REVOKED' });
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
-
-/** A {@link RevocationStore} on a DynamoDB table with `pk`/`sk` string keys and TTL on `expires_at`. */
-export function dynamoRevocationStore(doc: DynamoDBDocumentClient, tableName: string): RevocationStore {
-  return {
-    async revoke(sub, { at = Math.floor(Date.now() / 1000), maxTokenLifetime = 86_400 } = {}) {
-      try {
-        // A logout in a later second replaces the record (and the sessions admitted after the older one).
-        await doc.send(new PutCommand({
-          TableName: tableName,
-          Item: { ...revocationKey(sub), revoked_before: at, admitted: [], expires_at: at + maxTokenLifetime },
-          ConditionExpression: 'attribute_not_exists(revoked_before) OR revoked_before < :at',
-          ExpressionAttributeValues: { ':at': at },
-        }));
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        // Same second (or another instance's clock ahead): the sessions admitted since are over too.
-        await doc.send(new UpdateCommand({
-          TableName: tableName, Key: revocationKey(sub), UpdateExpression: 'SET admitted = :none', ExpressionAttributeValues: { ':none': [] },
-        }));
-      }
-    },
-    async admit(sub, { authTime, sessionId }) {
-      if (!sessionId) return;
-      try {
-        await doc.send(new UpdateCommand({
-          TableName: tableName,
-          Key: revocationKey(sub),
-          UpdateExpression: 'SET admitted = list_append(if_not_exists(admitted, :none), :session)',
-          ConditionExpression: 'revoked_before = :authTime',
-          ExpressionAttributeValues: { ':none': [], ':session': [sessionId], ':authTime': authTime },
-        }));
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    },
-    async revocation(sub) {
-      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: revocationKey(sub), ConsistentRead: true }));
-      if (!Item) return undefined;
-      // DynamoDB TTL deletes lazily (up to days later): honour the expiry ourselves.
-      if (typeof Item.expires_at === 'number' && Item.expires_at < Date.now() / 1000) return undefined;
-      return { before: Number(Item.revoked_before), admitted: Array.isArray(Item.admitted) ? Item.admitted.map(String) : [] };
-    },
-  };
-}

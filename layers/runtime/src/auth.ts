@@ -1,6 +1,7 @@
-import { createTokenVerifier, dynamoRevocationStore, jwtAuth, type JwtAuthOptions } from '@darkroom/jwt';
+import { createTokenVerifier, jwtAuth, type JwtAuthOptions } from '@darkroom/jwt';
 import { dynamo } from './aws';
 import { loadConfig, optionalEnv } from './config';
+import { dynamoRevocationStore } from './revocations';
 
 let shared: Omit<JwtAuthOptions, 'tokenFrom' | 'sameUserTokenFrom'> | undefined;
 
@@ -19,6 +20,7 @@ export function authDependencies(): Omit<JwtAuthOptions, 'tokenFrom' | 'sameUser
         localIssuer: optionalEnv('JWT_ISSUER'),
         localJwksUri: optionalEnv('JWKS_URI'),
       }),
+      // The jwt layer carries no SDK: the store is the runtime's, on the function's bundled DocumentClient.
       revocations: dynamoRevocationStore(dynamo(), config.authTable),
     };
   }

@@ -8,7 +8,7 @@ import type { AuthContext, Caller } from '@darkroom/jwt';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { authenticate } from './auth';
 import { envelopes, type EnvelopeName } from './envelopes';
-import { logger, tracer } from './observability';
+import { httpMetrics, logger, tracer } from './observability';
 import { HttpResult } from './response';
 import { describeValidationErrors, routeValidator, type PrecompiledValidator, type RouteInput, type RouteSchema } from './schema';
 
@@ -126,7 +126,8 @@ const logError = (error: Error & { statusCode?: number }) => {
 };
 
 /**
- * The one way to write an HTTP Lambda. Composes, in order: Powertools logger context and tracer, the
+ * The one way to write an HTTP Lambda. Composes, in order: Powertools logger context, metrics
+ * (ColdStart, `Requests` by route and outcome, the domain counters; see {@link httpMetrics}) and tracer, the
  * response envelope and @middy/http-error-handler, event normalisation, @middy/http-json-body-parser,
  * the JWT layer (when `auth: 'required'`), @middy/validator with the route's schema; then the route.
  *
@@ -143,6 +144,7 @@ export function httpHandler<S extends RouteSchema, A extends 'required' | 'none'
     handler(route: RouteFunction<S, A>) {
       const stack = middy<HttpEvent, unknown, Error, AuthContext>()
         .use(injectLambdaContext(logger, { resetKeys: true }))
+        .use(httpMetrics<HttpEvent, HttpResponse>() as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>)
         .use(captureLambdaHandler(tracer))
         .use(envelopeResponse(options.envelope) as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>)
         .use(httpErrorHandler({ logger: logError, fallbackMessage: 'Internal Server Error' }))

@@ -17,9 +17,10 @@ export {
   type RouteSchema, type RouteInput, type PrecompiledValidator, type EventValidator, type RouteContract, type RouteResponse,
 } from './schema';
 export { authDependencies } from './auth';
+export { dynamoRevocationStore } from './revocations';
 export type { Caller } from '@darkroom/jwt';
 export { sanitizeFileName, ownerKey, parseOwnerKey, MAX_FILE_NAME_LENGTH, type OwnerKey } from './keys';
-export { presignUpload, type PresignedUpload, type PresignUploadOptions } from './uploads';
+export { presignUpload, presignedUploadSchema, type PresignedUpload, type PresignUploadOptions } from './uploads';
 export { scheduleHandler, type ScheduledRun } from './schedule';
 export {
   reconcilePending, tablePendingCatalog, objectCreatedEvent,

@@ -7,7 +7,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoClient } from './aws';
 import { loadConfig } from './config';
-import { logger, tracer } from './observability';
+import { logger, queueMetrics, tracer } from './observability';
 
 /** Options of {@link queueHandler}. */
 export interface QueueHandlerOptions<T> {
@@ -34,7 +34,8 @@ const parseJson = (record: SQSRecord): unknown => JSON.parse(record.body);
  * The one way to write an SQS-triggered Lambda. Each record is processed on its own with Powertools
  * batch processing and answered with a partial batch response (`batchItemFailures`), so one bad
  * message never retries its whole batch and goes to the DLQ after the queue's maxReceiveCount.
- * With `idempotency`, redelivered work is skipped (Powertools idempotency, DynamoDB-backed).
+ * With `idempotency`, redelivered work is skipped (Powertools idempotency, DynamoDB-backed). Metrics:
+ * ColdStart, MessagesProcessed / MessagesFailed per batch and the domain counters ({@link queueMetrics}).
  *
  * The worker throws to have the message retried; a message that can never succeed should be recorded
  * as failed by the worker (and not thrown), so it does not cycle until the DLQ.
@@ -70,6 +71,7 @@ export function queueHandler<T = unknown>(options: QueueHandlerOptions<T> = {}) 
       }
       return middy<SQSEvent, SQSBatchResponse>()
         .use(injectLambdaContext(logger, { resetKeys: true }))
+        .use(queueMetrics<SQSEvent, SQSBatchResponse>())
         .use(captureLambdaHandler(tracer))
         .handler(async (event: SQSEvent, context: Context) => {
           idempotencyConfig?.registerLambdaContext(context);

@@ -140,8 +140,11 @@ export function describeValidationErrors(errors: ErrorObject[] | null | undefine
 export interface RouteResponse {
   description: string;
   body?: JSONSchema;
-  /** Response headers that matter to a client (e.g. `Location` on a 302, `Retry-After` on a 429). */
-  headers?: Record<string, { description: string; schema: JSONSchema }>;
+  /**
+   * Response headers that matter to a client (e.g. `Location` on a 302, `Retry-After` on a 429);
+   * `required: true` when every such answer carries it (OpenAPI's default: it may be absent).
+   */
+  headers?: Record<string, { description: string; schema: JSONSchema; required?: boolean }>;
 }
 
 /**

@@ -14,6 +14,23 @@ export interface PresignedUpload {
   expires_at: string;
 }
 
+/** JSON Schema of a {@link PresignedUpload}, for the contracts of the routes that answer one. */
+export const presignedUploadSchema = {
+  type: 'object',
+  description: 'A presigned S3 POST: send every field of `fields`, then the file as the multipart/form-data field `file`, to `url`',
+  properties: {
+    method: { const: 'POST' },
+    url: { type: 'string', format: 'uri' },
+    fields: { type: 'object', additionalProperties: { type: 'string' } },
+    content_type: { type: 'string' },
+    max_bytes: { type: 'integer', minimum: 1, description: 'largest body S3 accepts under the policy, bytes' },
+    expires_in: { type: 'integer', minimum: 1, description: 'seconds the policy is valid' },
+    expires_at: { type: 'string', format: 'date-time' },
+  },
+  required: ['method', 'url', 'fields', 'content_type', 'max_bytes', 'expires_in', 'expires_at'],
+  additionalProperties: false,
+} as const;
+
 /** Options of {@link presignUpload}. */
 export interface PresignUploadOptions {
   bucket: string;

@@ -2,7 +2,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { dynamoRevocationStore, isRevoked, sessionIdOf } from '@darkroom/jwt';
+import { isRevoked, sessionIdOf } from '@darkroom/jwt';
+import { dynamoRevocationStore } from '@darkroom/runtime';
 
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
