@@ -13,7 +13,7 @@
  *   their dependencies (layers/vision/README.md); functions with this layer leave them external.
  * - dist/openapi.json: the API's OpenAPI 3.1 document (scripts/build/openapi.ts).
  * Prints each artefact's size. Arguments, if any, are name prefixes: `npm run build -- images- auth-user`
- * builds only the functions whose names start with one of them.
+ * builds only the functions whose names start with one of them, and leaves the other zips in dist/ as they are.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -123,10 +123,13 @@ async function buildVisionLayer(): Promise<string> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  await rm(DIST, { recursive: true, force: true });
   const manifest = loadManifest();
   const prefixes = process.argv.slice(2);
   const functions = manifest.functions.filter((fn) => !prefixes.length || prefixes.some((p) => fn.name.startsWith(p)));
+  // A full build starts from an empty dist/; a partial one replaces only its functions' zips, so the
+  // others stay usable (artefact mode with DARKROOM_ARTEFACTS_NO_BUILD=1 after rebuilding one function).
+  if (prefixes.length) await Promise.all(functions.map((fn) => rm(join(DIST, 'functions', `${fn.name}.zip`), { force: true })));
+  else await rm(DIST, { recursive: true, force: true });
   const lines = [await buildJwtLayer(), await buildSharpLayer(), await buildFfmpegLayer(), await buildVisionLayer()];
   for (const fn of functions) lines.push(await buildFunction(fn));
   await mkdir(DIST, { recursive: true });

@@ -39,7 +39,7 @@ export function lambdaNodePath(opt: string, runtimeDir: string, task: string): s
   return [join(opt, 'nodejs/node22/node_modules'), join(opt, 'nodejs/node_modules'), join(runtimeDir, 'node_modules'), runtimeDir, task].join(':');
 }
 
-/** Unpacks `zipFile` into `dir`. @throws Error for an entry that would land outside `dir` */
+/** Unpacks `zipFile` into `dir`, keeping each entry's Unix mode. @throws Error for an entry that would land outside `dir` */
 export async function unzipTo(zipFile: string, dir: string): Promise<void> {
   const zip = await new Promise<yauzl.ZipFile>((done, fail) => yauzl.open(zipFile, { lazyEntries: true }, (error, z) => (error ? fail(error) : done(z))));
   await new Promise<void>((done, fail) => {
@@ -52,7 +52,9 @@ export async function unzipTo(zipFile: string, dir: string): Promise<void> {
         if (error) return fail(error);
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk)).on('error', fail).on('end', () => {
-          writeFileSync(target, Buffer.concat(chunks));
+          // Lambda keeps the Unix mode the zip records (the ffmpeg layer's bin/ffmpeg is 0755).
+          const mode = (entry.externalFileAttributes >>> 16) & 0o777;
+          writeFileSync(target, Buffer.concat(chunks), mode ? { mode } : {});
           zip.readEntry();
         });
       });
@@ -131,14 +133,15 @@ export async function prepareArtefacts(functions: FunctionSpec[], dist = join(RO
  * The environment of one function's execution environment: `env` (its manifest variables, resolved)
  * plus what Lambda sets: NODE_PATH (see {@link lambdaNodePath}), LAMBDA_TASK_ROOT, the function's
  * name, memory and version, AWS_EXECUTION_ENV, AWS_LAMBDA_INITIALIZATION_TYPE, TZ. Nothing else of
- * this process's environment leaks in but PATH.
+ * this process's environment leaks in but PATH (with the layers' bin/ appended, as Lambda's ends in /opt/bin).
  */
 export function artefactEnvironment(fn: FunctionSpec, layout: ArtefactLayout, env: Record<string, string>): Record<string, string> {
   const task = layout.task(fn);
   const opt = layout.opt(fn);
   return {
     ...env,
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    // Lambda's PATH ends in /opt/bin, where layers put executables (the ffmpeg layer's bin/ffmpeg).
+    PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:${join(opt, 'bin')}`,
     NODE_PATH: lambdaNodePath(opt, layout.runtimeDir, task),
     NODE_OPTIONS: '',
     LAMBDA_TASK_ROOT: task,
@@ -177,14 +180,14 @@ class Environment {
       createInterface({ input: this.child[stream]! }).on('line', (line) => onLine(line, stream));
     }
     this.ready = new Promise<void>((resolve, reject) => {
-      this.child.on('message', (message: { type: string; id?: string; result?: unknown; error?: { name: string; message: string; stack?: string } }) => {
+      this.child.on('message', (message: { type: string; id?: string; result?: unknown; error?: { name: string; message: string; stack?: string; recordErrors?: unknown[] } }) => {
         if (message.type === 'ready') return resolve();
         if (message.type === 'init-error') return reject(Object.assign(new Error(`${fn.name} failed at init: ${message.error!.message}`), { name: message.error!.name }));
         const waiting = message.id ? this.pending.get(message.id) : undefined;
         if (!waiting) return;
         this.pending.delete(message.id!);
         if (message.type === 'result') waiting.resolve(message.result);
-        else waiting.reject(Object.assign(new Error(message.error!.message), { name: message.error!.name, stack: message.error!.stack }));
+        else waiting.reject(Object.assign(new Error(message.error!.message), { name: message.error!.name, stack: message.error!.stack, recordErrors: message.error!.recordErrors }));
       });
       this.child.on('exit', (code, signal) => {
         this.exited = true;

@@ -136,7 +136,9 @@ export function startPollers(options: PollerOptions): Pollers {
         result = await invoke(fn, { Records: records } satisfies SQSEvent);
       } catch (error) {
         threw = true;
-        log(`${fn.name}: invocation failed: ${(error as Error).stack ?? String(error)}`);
+        // Powertools' FullBatchFailureError says only "see individual errors": print them.
+        const records = (error as { recordErrors?: Array<{ stack?: string; message?: string }> }).recordErrors ?? [];
+        log(`${fn.name}: invocation failed: ${(error as Error).stack ?? String(error)}${records.map((e, i) => `\n  record ${i}: ${e.stack ?? e.message}`).join('')}`);
       }
       const { done, failed } = settle(records, result, threw);
       log(`${fn.name}: batch of ${records.length}: ${done.length} done, ${failed.length} to retry`);

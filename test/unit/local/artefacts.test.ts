@@ -19,9 +19,9 @@ afterAll(async () => {
   rmSync(dist, { recursive: true, force: true });
 });
 
-async function zip(file: string, entries: Record<string, string>): Promise<void> {
+async function zip(file: string, entries: Record<string, string>, modes: Record<string, number> = {}): Promise<void> {
   const archive = new ZipFile();
-  for (const [name, text] of Object.entries(entries)) archive.addBuffer(Buffer.from(text), name);
+  for (const [name, text] of Object.entries(entries)) archive.addBuffer(Buffer.from(text), name, modes[name] ? { mode: modes[name] } : {});
   archive.end();
   await new Promise<void>((done) => { archive.outputStream.pipe(createWriteStream(file)).on('close', () => done()); });
 }
@@ -41,18 +41,23 @@ it('runs a function with its layer and the runtime SDK on Lambda\'s NODE_PATH, a
       calls: ++calls, layer: require('@darkroom/jwt').name, sdk: typeof require('@aws-sdk/client-sqs').SQSClient,
       nodePath: process.env.NODE_PATH, task: process.env.LAMBDA_TASK_ROOT, fn: context.functionName, echo: event.value,
       left: context.getRemainingTimeInMillis(),
+      tool: require('node:child_process').execFileSync('hello').toString().trim(),
       repository: (() => { try { require('luxon'); return 'loaded'; } catch (error) { return error.message; } })(),
     });
     console.log(JSON.stringify({ _aws: { Timestamp: 0, CloudWatchMetrics: [{ Namespace: 'Darkroom', Dimensions: [['service']], Metrics: [{ Name: 'Probes', Unit: 'Count' }] }] }, service: 'x', Probes: 1 }));
   ` });
   await zip(join(dist, 'functions', 'leaky.zip'), { 'index.js': "require('luxon'); exports.handler = async () => 'never';" });
-  await zip(join(dist, 'layers', 'jwt.zip'), { 'nodejs/node_modules/@darkroom/jwt/index.js': "exports.name = 'from the jwt layer';" });
+  // A layer executable: found on PATH (Lambda's ends in /opt/bin) and runnable (the zip's 0755 kept).
+  await zip(join(dist, 'layers', 'jwt.zip'), {
+    'nodejs/node_modules/@darkroom/jwt/index.js': "exports.name = 'from the jwt layer';",
+    'bin/hello': '#!/bin/sh\necho hello from the layer\n',
+  }, { 'bin/hello': 0o100755 });
   const layout = await prepareArtefacts([fine, leaky], dist);
   const metrics = new MetricsCollector();
   runtime = new ArtefactRuntime({ layout, environmentOf: () => ({}), metrics });
 
   const first = await runtime.run(fine, { value: 1 }, lambdaContext()) as Record<string, unknown>;
-  expect(first).toMatchObject({ calls: 1, layer: 'from the jwt layer', sdk: 'function', task: layout.task(fine), echo: 1 });
+  expect(first).toMatchObject({ calls: 1, layer: 'from the jwt layer', sdk: 'function', task: layout.task(fine), echo: 1, tool: 'hello from the layer' });
   expect(String(first.nodePath).split(':')).toEqual([
     join(layout.opt(fine), 'nodejs/node22/node_modules'), join(layout.opt(fine), 'nodejs/node_modules'),
     join(layout.runtimeDir, 'node_modules'), layout.runtimeDir, layout.task(fine),

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { isLocal, optionalEnv } from '@darkroom/runtime';
 import { UnanalysableFileError } from './types';
 
@@ -10,13 +11,23 @@ import { UnanalysableFileError } from './types';
 export const LAYER_FFMPEG_PATH = '/opt/bin/ffmpeg';
 
 /**
- * The ffmpeg binary: `FFMPEG_PATH` when set; on Lambda the layer's /opt/bin/ffmpeg; on the local stack,
- * in tests and benchmarks the linux-x64 binary of the `@ffmpeg-installer/ffmpeg` package.
+ * The ffmpeg binary:
+ * 1. `FFMPEG_PATH` when set;
+ * 2. in a Lambda execution environment (AWS_LAMBDA_FUNCTION_NAME set), the first `ffmpeg` on PATH, which
+ *    Lambda sets to `/usr/local/bin:/usr/bin/:/bin:/opt/bin` ("Defined runtime environment variables",
+ *    https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html), so the layer's
+ *    /opt/bin/ffmpeg; artefact mode lays PATH out the same way;
+ * 3. otherwise (the local stack from source, tests, benchmarks) the linux-x64 binary of the
+ *    `@ffmpeg-installer/ffmpeg` package.
  */
 export function ffmpegPath(): string {
   const configured = optionalEnv('FFMPEG_PATH');
   if (configured) return configured;
-  if (optionalEnv('AWS_LAMBDA_FUNCTION_NAME') && !isLocal()) return LAYER_FFMPEG_PATH;
+  if (optionalEnv('AWS_LAMBDA_FUNCTION_NAME')) {
+    const onPath = (optionalEnv('PATH') ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'ffmpeg')).find((file) => existsSync(file));
+    if (onPath) return onPath;
+    if (!isLocal()) return LAYER_FFMPEG_PATH;
+  }
   return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 }
 

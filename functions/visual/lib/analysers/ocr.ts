@@ -18,7 +18,9 @@ let worker: Promise<Worker> | undefined;
  */
 function ocrWorker(): Promise<Worker> {
   worker ??= (async () => {
-    const { createWorker, OEM } = await import('tesseract.js');
+    // require, not import(): the bundle leaves tesseract.js to the vision layer, and only CommonJS
+    // resolution honours NODE_PATH (/opt/nodejs/node_modules on Lambda); import() would not find it.
+    const { createWorker, OEM } = require('tesseract.js') as typeof import('tesseract.js');
     const langPath = join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
     const created = await createWorker('eng', OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' });
     // Screenshots carry no resolution; tell tesseract the usual screen one instead of letting it guess.
