@@ -248,6 +248,7 @@ module "cognito_triggers" {
   artifacts_dir      = local.dist_dir
   log_retention_days = var.log_retention_days
   log_level          = var.log_level
+  source_maps        = var.source_maps
 
   functions = {
     for name, f in local.cognito_functions : name => merge(local.lambda_common[name], {
@@ -298,6 +299,7 @@ module "functions" {
   artifacts_dir      = local.dist_dir
   log_retention_days = var.log_retention_days
   log_level          = var.log_level
+  source_maps        = var.source_maps
 
   functions = {
     for name, f in local.service_functions : name => merge(local.lambda_common[name], {

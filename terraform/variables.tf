@@ -180,3 +180,9 @@ variable "queue_age_alarm_seconds" {
   type        = number
   default     = 900
 }
+
+variable "source_maps" {
+  description = "Stack traces in the functions' logs mapped to the TypeScript sources (NODE_OPTIONS=--enable-source-maps), at 30-40 ms more cold init per function; off by default."
+  type        = bool
+  default     = false
+}

@@ -101,3 +101,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "source_maps" {
+  description = "Run the functions with NODE_OPTIONS=--enable-source-maps: stack traces in the logs point at the TypeScript sources, at 30-40 ms more cold init."
+  type        = bool
+  default     = false
+}
