@@ -5,8 +5,8 @@
  * "handler ready" against `node -e 0` spawned in the same run, interleaved (floor, function, floor,
  * function...) over BENCH_ROUNDS rounds (default 5). Prints, per function, the median init above the
  * floor in ms and the zip's size; the goal is <= 60 ms above the floor for every function. Measured as
- * deployed by default (terraform `source_maps = false`), and again with `--enable-source-maps` (what
- * `source_maps = true` sets, and what artefact mode uses locally).
+ * without and with `--enable-source-maps` (what Terraform's `source_maps`, default true, sets on Lambda,
+ * and what artefact mode uses locally).
  * Functions read their configuration at load, so each gets its manifest environment with stand-in
  * names (nothing is called during init).
  */
@@ -93,14 +93,14 @@ async function main(): Promise<void> {
   }
   const base = median(floors);
   console.log(`cold init: each zip in artefact layout, fresh process, median of ${rounds} interleaved rounds; floor (node -e 0) ${base.toFixed(0)} ms, Node ${process.version}`);
-  console.log(`  ${'function'.padEnd(48)} ${'above floor'.padStart(11)} ${'source maps'.padStart(11)}  ${'zip'.padStart(8)}  layers`);
+  console.log(`  ${'function'.padEnd(48)} ${'no maps'.padStart(11)} ${'as deployed'.padStart(11)}  ${'zip'.padStart(8)}  layers`);
   for (const { fn, init, mapped, zip } of rows) {
-    const above = init - base;
-    console.log(`  ${fn.name.padEnd(48)} ${`${above.toFixed(0)} ms`.padStart(11)} ${`${(mapped - base).toFixed(0)} ms`.padStart(11)}  ${`${(zip / 1024).toFixed(0)} KiB`.padStart(8)}  ${layersOf(fn).join(', ') || '-'}${above > GOAL_MS ? `   over the ${GOAL_MS} ms goal` : ''}`);
+    // The goal is judged as deployed: Terraform's source_maps defaults to true.
+    const above = mapped - base;
+    console.log(`  ${fn.name.padEnd(48)} ${`${(init - base).toFixed(0)} ms`.padStart(11)} ${`${above.toFixed(0)} ms`.padStart(11)}  ${`${(zip / 1024).toFixed(0)} KiB`.padStart(8)}  ${layersOf(fn).join(', ') || '-'}${above > GOAL_MS ? `   over the ${GOAL_MS} ms goal` : ''}`);
   }
-  const over = rows.filter((r) => r.init - base > GOAL_MS).length;
-  const aboves = rows.map((r) => r.init - base);
-  console.log(`  ${rows.length - over} of ${rows.length} functions within ${GOAL_MS} ms of the floor; median ${median(aboves).toFixed(0)} ms, with source maps ${median(rows.map((r) => r.mapped - base)).toFixed(0)} ms`);
+  const over = rows.filter((r) => r.mapped - base > GOAL_MS).length;
+  console.log(`  as deployed (--enable-source-maps): ${rows.length - over} of ${rows.length} functions within ${GOAL_MS} ms of the floor; median above the floor ${median(rows.map((r) => r.mapped - base)).toFixed(0)} ms (without maps ${median(rows.map((r) => r.init - base)).toFixed(0)} ms)`);
 }
 
 if (require.main === module) main().catch((error) => { console.error(error); process.exit(1); });

@@ -28,9 +28,9 @@ const DIST = join(ROOT, 'dist');
 const common: BuildOptions = {
   bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, sourcemap: 'external',
   legalComments: 'none', logLevel: 'warning', metafile: true,
-  // Terraform runs every function with NODE_OPTIONS=--enable-source-maps, and Node parses a function's
-  // map when it loads the bundle (https://github.com/nodejs/node/issues/38817): a map without the
-  // sources' text still maps every stack frame, at about a fifth of the size and of that cold-init cost.
+  // Terraform runs the functions with NODE_OPTIONS=--enable-source-maps (variable source_maps), and Node
+  // parses a function's map when it loads the bundle (https://github.com/nodejs/node/issues/38817): a
+  // map without the sources' text still maps every stack frame, at a third of the size.
   sourcesContent: false,
   // ES module builds first (the AWS SDK, Smithy and Powertools ship both): esbuild tree-shakes them,
   // which the CommonJS builds defeat; about a quarter off each bundle, and off its cold init.
