@@ -35,12 +35,12 @@ Module._resolveFilename = function resolveInsideArtefact(request, parent, ...res
 
 function serializeError(error) {
   return {
-  name: (error && error.name) || 'Error',
-  message: (error && error.message) || String(error),
-  stack: error && error.stack,
-  statusCode: error && error.statusCode,
-  // Powertools' FullBatchFailureError carries each record's error (the reason the batch failed).
-  recordErrors: error && Array.isArray(error.recordErrors) ? error.recordErrors.map(serializeError) : undefined,
+    name: (error && error.name) || 'Error',
+    message: (error && error.message) || String(error),
+    stack: error && error.stack,
+    statusCode: error && error.statusCode,
+    // Powertools' FullBatchFailureError carries each record's error (the reason the batch failed).
+    recordErrors: error && Array.isArray(error.recordErrors) ? error.recordErrors.map(serializeError) : undefined,
   };
 }
 

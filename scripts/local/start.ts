@@ -89,13 +89,18 @@ async function main(): Promise<void> {
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
   };
+  // Each function's own environment (artefact mode gives each process just its own), resolved once.
+  const environments = new Map<string, Record<string, string>>();
   const environment: Record<string, string> = { ...base };
   for (const fn of manifest.functions) {
-    const env = functionEnvironment(fn, (ref) => stack.resources[ref], stack.env);
-    for (const [name, resolved] of Object.entries(env)) {
-      if (name === 'POWERTOOLS_SERVICE_NAME') continue;
+    const own: Record<string, string> = {};
+    for (const [name, resolved] of Object.entries(functionEnvironment(fn, (ref) => stack.resources[ref], stack.env))) {
       const literal = fn.env[name] !== undefined && !parseReference(fn.env[name]);
-      const value = literal && process.env[name] !== undefined ? process.env[name] : resolved;
+      own[name] = literal && process.env[name] !== undefined ? process.env[name] : resolved;
+    }
+    environments.set(fn.name, own);
+    for (const [name, value] of Object.entries(own)) {
+      if (name === 'POWERTOOLS_SERVICE_NAME') continue;
       if (environment[name] !== undefined && environment[name] !== value && !(name in stack.env)) {
         throw new Error(`manifest gives ${name} two values (${environment[name]} and ${value}); make them one`);
       }
@@ -105,10 +110,7 @@ async function main(): Promise<void> {
   Object.assign(process.env, environment);
   const metrics = new MetricsCollector();
   const artefacts = artefactModeRequested()
-    ? await startArtefactMode(manifest.functions, {
-      metrics, log,
-      environmentOf: (fn) => ({ ...base, ...functionEnvironment(fn, (ref) => stack.resources[ref], stack.env) }),
-    })
+    ? await startArtefactMode(manifest.functions, { metrics, log, environmentOf: (fn) => ({ ...base, ...environments.get(fn.name) }) })
     : (tapStdout(metrics), undefined);
 
   const schedules = startSchedules({ functions: manifest.functions, region: stack.region, timers: process.env.DARKROOM_SCHEDULES !== 'off', log });

@@ -46,6 +46,12 @@ export interface ApiOptions {
   localAddress?: string;
 }
 
+/** A response body: parsed JSON when it is JSON, else its UTF-8 text. */
+function parseBody(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  try { return JSON.parse(text); } catch { return text; }
+}
+
 /** One request with node:http from a given local address (fetch cannot choose it), answered like {@link api}. */
 async function requestFrom(localAddress: string, url: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<ApiResponse> {
   const { request } = await import('node:http');
@@ -54,11 +60,9 @@ async function requestFrom(localAddress: string, url: string, method: string, he
       const chunks: Buffer[] = [];
       for await (const chunk of incoming) chunks.push(chunk as Buffer);
       const raw = Buffer.concat(chunks);
-      let parsed: unknown = raw.toString('utf8');
-      try { parsed = JSON.parse(parsed as string); } catch { /* not JSON */ }
       const answered = new Headers();
       for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) answered.set(name, Array.isArray(value) ? value.join(', ') : value);
-      resolve({ status: incoming.statusCode ?? 0, headers: answered, body: parsed, raw });
+      resolve({ status: incoming.statusCode ?? 0, headers: answered, body: parseBody(raw), raw });
     });
     outgoing.on('error', reject);
     outgoing.end(body);
@@ -83,9 +87,7 @@ export async function api<T = any>(path: string, options: ApiOptions = {}): Prom
   else {
     const response = await fetch(`${base}${path}`, { method, headers, body, redirect: options.redirect ?? 'manual' });
     const raw = Buffer.from(await response.arrayBuffer());
-    let parsed: unknown = raw.toString('utf8');
-    try { parsed = JSON.parse(parsed as string); } catch { /* not JSON */ }
-    result = { status: response.status, headers: response.headers, body: parsed as T, raw };
+    result = { status: response.status, headers: response.headers, body: parseBody(raw) as T, raw };
   }
   // Every answer must be what the OpenAPI document says (test/support/contracts.ts).
   await checkResponse({ method, path, status: result.status, headers: result.headers, body: result.body });
