@@ -11,7 +11,7 @@ const video = (name: string) => readFileSync(join(VIDEOS, name));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** PUTs a file to its presigned URL with the Content-Type the signature fixes. @returns S3's status */
-async function put(upload: { uploadUrl: string; contentType: string }, data: Buffer, contentType = upload.contentType): Promise<number> {
+async function put(upload: { uploadUrl: string; content_type: string }, data: Buffer, contentType = upload.content_type): Promise<number> {
   const response = await fetch(upload.uploadUrl, { method: 'PUT', body: new Uint8Array(data), headers: { 'content-type': contentType } });
   await response.arrayBuffer();
   return response.status;
@@ -42,7 +42,7 @@ describe('visual service through the local stack', () => {
     const missingScreen = await screenPng({ seed: 12, missingImage: true });
     const first = await api('/visual/job', { body: { email, fileName: 'null label.png' } });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ fileIdx: 0, contentType: 'image/png', expiresIn: 900 });
+    expect(first.body).toMatchObject({ fileIdx: 0, content_type: 'image/png', expires_in: 900 });
     const { jobID } = first.body;
     expect(jobID).toMatch(UUID);
     const uploads = [first.body];
@@ -93,8 +93,8 @@ describe('visual service through the local stack', () => {
     expect(nullFinding.region.width).toBeGreaterThan(10);
 
     // The annotated copy: a PNG the size of the original, the null value's box drawn on it.
-    expect(job.files[2].annotated_url).toBeUndefined();
-    const annotated = Buffer.from(await (await fetch(job.files[0].annotated_url)).arrayBuffer());
+    expect(job.files[2].annotated).toBeUndefined();
+    const annotated = Buffer.from(await (await fetch(job.files[0].annotated.url)).arrayBuffer());
     const [meta, original] = await Promise.all([sharp(annotated).metadata(), sharp(nullScreen).metadata()]);
     expect(meta.format).toBe('png');
     expect([meta.width, meta.height]).toEqual([original.width, original.height]);
@@ -201,6 +201,25 @@ describe('visual service through the local stack', () => {
     expect(job.files).toHaveLength(1);
     expect(job.status).toBe('created');
   }, 120_000);
+
+  it('signs a declared fileSize: S3 refuses a PUT of any other size, and a fileSize over the limit is a 413', async () => {
+    const email = `size-${unique()}@example.com`;
+    const screen = await screenPng({ seed: 21 });
+    const created = await api('/visual/job', { body: { email, fileName: 'sized.png', fileSize: screen.length } });
+    expect(created.status).toBe(201);
+    expect(new URL(created.body.uploadUrl).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(Date.parse(created.body.expires_at)).toBeGreaterThan(Date.now());
+    const larger = Buffer.concat([screen, Buffer.alloc(1024)]);
+    expect(await put(created.body, larger)).toBe(403);
+    expect(await put(created.body, screen.subarray(0, screen.length - 1))).toBe(403);
+    expect(await put(created.body, screen)).toBe(200);
+    const added = await api('/visual/job', { body: { email, fileName: 'huge.png', fileSize: 50 * 1024 * 1024 + 1, jobID: created.body.jobID } });
+    expect(added.status).toBe(413);
+    expect(added.body).toEqual({ message: expect.stringMatching(/fileSize 52428801 is over the limit for an image: 52428800 bytes/) });
+    const video = await api('/visual/Seenomaly', { body: { fileName: 'long.mp4', fileSize: 200 * 1024 * 1024 + 1 } });
+    expect(video.status).toBe(413);
+    expect((await api(`/visual/job/${created.body.jobID}`)).body.files).toHaveLength(1);
+  }, 60_000);
 
   it('keeps a job created with a token to its owner', async () => {
     const ada = await newUser('visual');

@@ -1,8 +1,6 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { badRequest, metrics, MetricUnit, notFound } from '@darkroom/runtime';
+import { badRequest, metrics, MetricUnit, notFound, presignDownload } from '@darkroom/runtime';
 import type { DatasetsDeps, QueueTarget } from './deps';
 import { DOWNLOAD_URL_TTL } from './limits';
 import { countAttribute, exportKey, TYPE_METHODS, type DataRecord, type TaskRecord, type TypeMethod } from './model';
@@ -67,8 +65,9 @@ const seedStatus = (task: TaskRecord) => (isActive(task.status) ? 'RUNNING' : ta
 
 /**
  * `/projects/download_update` (= `/dataflow/get_compress_download_task`): an export's state; when it is
- * finished, its key and a presigned GET valid one hour.
- * @returns `{task_id, status, progress: {done, total}, s3_key, presign_url, size, down_type, process_type, project_id, project_name, created_time, updated_at, error}`
+ * finished, its key and a presigned GET valid one hour: `url` with `expires_in` (seconds) and `expires_at`,
+ * and seed 003's `presign_url` (the same URL); all null while the task runs.
+ * @returns `{task_id, status, progress: {done, total}, s3_key, presign_url, url, expires_in, expires_at, size, down_type, process_type, project_id, project_name, created_time, updated_at, error}`
  * @throws 404 for a task that is not the caller's export
  */
 export async function describeExport(deps: DatasetsDeps, owner: Owner, taskId: string) {
@@ -76,12 +75,10 @@ export async function describeExport(deps: DatasetsDeps, owner: Owner, taskId: s
   if (!task || task.kind !== 'export') throw notFound('Task not found');
   const status = seedStatus(task);
   const key = status === 'FINISH' ? String(task.s3_key) : null;
-  const url = key ? await getSignedUrl(deps.s3, new GetObjectCommand({
-    Bucket: deps.bucket, Key: key, ResponseContentDisposition: `attachment; filename="${key.split('/').pop()}"`,
-  }), { expiresIn: DOWNLOAD_URL_TTL }) : null;
+  const link = key ? await presignDownload(deps.s3, { bucket: deps.bucket, key, expiresIn: DOWNLOAD_URL_TTL, attachmentName: key.split('/').pop() }) : null;
   return {
     task_id: task.task_id, status, progress: { done: task.done, total: task.total },
-    s3_key: key, presign_url: url, size: status === 'FINISH' ? Number(task.size ?? 0) : null,
+    s3_key: key, presign_url: link?.url ?? null, url: link?.url ?? null, expires_in: link?.expires_in ?? null, expires_at: link?.expires_at ?? null, size: status === 'FINISH' ? Number(task.size ?? 0) : null,
     down_type: String(task.down_type), process_type: String(task.process_type ?? 'DOWNLOAD'),
     project_id: task.project_id, project_name: task.project_name,
     created_time: task.created_time, updated_at: task.updated_at,

@@ -61,7 +61,10 @@ export const downloadTask = {
     status: { type: 'string', enum: ['RUNNING', 'FINISH', 'ERROR'] },
     progress: { type: 'object', properties: { done: { type: 'integer' }, total: { type: 'integer' } }, required: ['done', 'total'] },
     s3_key: nullable({ type: 'string' }),
-    presign_url: nullable({ type: 'string', description: 'presigned GET of the zip, valid 1 hour' }),
+    presign_url: nullable({ type: 'string', description: 'presigned GET of the zip, valid 1 hour (seed 003\'s name of `url`)' }),
+    url: nullable({ type: 'string', format: 'uri', description: 'presigned GET of the zip' }),
+    expires_in: nullable({ type: 'integer', minimum: 1, description: 'seconds `url` is valid from when it was issued' }),
+    expires_at: nullable({ type: 'string', format: 'date-time', description: 'when `url` stops working (ISO 8601, UTC)' }),
     size: nullable({ type: 'integer', description: 'bytes of the zip' }),
     down_type: { type: 'string' },
     process_type: { type: 'string' },
@@ -71,5 +74,5 @@ export const downloadTask = {
     updated_at: { type: 'string' },
     error: nullable({ type: 'string' }),
   },
-  required: ['task_id', 'status', 'progress', 's3_key', 'presign_url', 'down_type', 'project_id', 'project_name', 'created_time', 'updated_at'],
+  required: ['task_id', 'status', 'progress', 's3_key', 'presign_url', 'url', 'expires_in', 'expires_at', 'down_type', 'project_id', 'project_name', 'created_time', 'updated_at'],
 } as const;

@@ -1,4 +1,4 @@
-import type { RouteContract, RouteSchema } from '@darkroom/runtime';
+import { presignedUrlProperties, type RouteContract, type RouteSchema } from '@darkroom/runtime';
 
 /** Query of both download routes: seed 001's `user_id` and `image_id`, plus `redirect=true` for a 302. */
 export const downloadSchema = {
@@ -23,13 +23,14 @@ export function downloadContract(variant: 'image' | 'thumbnail') {
       variant: { const: variant },
       file_name: { type: 'string', minLength: 1 },
       url: { type: 'string', format: 'uri', description: `presigned GET of the ${variant === 'image' ? 'original, byte-identical' : 'JPEG thumbnail'}` },
-      expires_in: { type: 'integer', minimum: 1, description: 'seconds the URL is valid' },
+      expires_in: presignedUrlProperties.expires_in,
+      expires_at: presignedUrlProperties.expires_at,
       content_type: { type: 'string' },
       width: { type: 'integer', minimum: 1, description: 'pixels' },
       height: { type: 'integer', minimum: 1, description: 'pixels' },
       ...(variant === 'image' ? { size: { type: 'integer', minimum: 0, description: 'bytes' } as const } : {}),
     },
-    required: ['image_id', 'variant', 'file_name', 'url', 'expires_in'],
+    required: ['image_id', 'variant', 'file_name', 'url', 'expires_in', 'expires_at'],
     additionalProperties: false,
   } as const;
   return {

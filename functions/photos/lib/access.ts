@@ -1,13 +1,10 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { badRequest, notFound, unprocessable } from '@darkroom/runtime';
+import { badRequest, notFound, presignDownload, unprocessable } from '@darkroom/runtime';
 import type { PhotosDeps } from './deps';
 import { LIST_PAGE, MAX_DELETE_FILES, URL_TTL } from './limits';
 import type { PhotoRecord } from './records';
 import { mapLimit, removePhoto } from './removal';
 
-const presignedGet = (deps: PhotosDeps, bucket: string, key: string) =>
-  getSignedUrl(deps.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: URL_TTL });
+const presignedGet = (deps: PhotosDeps, bucket: string, key: string) => presignDownload(deps.s3, { bucket, key, expiresIn: URL_TTL });
 
 /** A photo as `list` and `download` describe it. Sizes in bytes, dimensions in pixels. */
 async function describe(deps: PhotosDeps, photo: PhotoRecord) {
@@ -19,7 +16,7 @@ async function describe(deps: PhotosDeps, photo: PhotoRecord) {
     width: photo.width,
     height: photo.height,
     uploaded_at: photo.uploaded_at,
-    thumbnail_url: photo.status === 'ready' && photo.thumbnail_key ? await presignedGet(deps, deps.thumbnailsBucket, photo.thumbnail_key) : null,
+    thumbnail_url: photo.status === 'ready' && photo.thumbnail_key ? (await presignedGet(deps, deps.thumbnailsBucket, photo.thumbnail_key)).url : null,
     failure_reason: photo.failure_reason,
   };
 }
@@ -29,7 +26,7 @@ async function describe(deps: PhotosDeps, photo: PhotoRecord) {
  * bytes known to be an image get a URL: `processing` photos passed the header probe on upload, `ready`
  * ones were decoded whole by the thumbnail worker; a photo whose decoding failed answers 422 with the
  * reason, as `/images/download/*` does.
- * @returns `{filename, url, expires_in, status, size, content_type, width, height, uploaded_at, thumbnail_url}`
+ * @returns `{filename, url, expires_in, expires_at, status, size, content_type, width, height, uploaded_at, thumbnail_url}`
  * @throws 404 for a name the caller does not own (the lookup is by owner) or an upload not made yet;
  *   422 for a photo that could not be decoded
  */
@@ -39,8 +36,7 @@ export async function downloadPhoto(deps: PhotosDeps, owner: string, input: { fi
   if (photo.status === 'failed') throw unprocessable(`Photo ${input.filename} could not be processed: ${photo.failure_reason ?? 'it is not a decodable image'}`);
   return {
     ...await describe(deps, photo),
-    url: await presignedGet(deps, deps.originalsBucket, photo.key),
-    expires_in: URL_TTL,
+    ...await presignedGet(deps, deps.originalsBucket, photo.key),
   };
 }
 

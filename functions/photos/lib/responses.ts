@@ -2,7 +2,7 @@
  * JSON Schemas of what the photos routes answer (plain envelope: the whole body), shared by their
  * contracts (each route's schema.ts). Sizes in bytes, dimensions in pixels, times ISO 8601.
  */
-import { presignedUploadSchema } from '@darkroom/runtime';
+import { presignedUploadSchema, presignedUrlProperties } from '@darkroom/runtime';
 
 const storedName = { type: 'string', minLength: 1, description: 'the stored name: what download, list and delete take' } as const;
 const status = { type: 'string', enum: ['pending', 'processing', 'ready', 'failed'], description: 'processing until the thumbnail is made' } as const;
@@ -33,8 +33,8 @@ export const describedPhoto = {
 /** A photo as download answers it: the description plus a presigned GET of the original. */
 export const downloadedPhoto = {
   type: 'object',
-  properties: { ...describedProperties, url: { type: 'string', format: 'uri' }, expires_in: { type: 'integer', minimum: 1, description: 'seconds the URLs are valid' } },
-  required: [...describedPhoto.required, 'url', 'expires_in'],
+  properties: { ...describedProperties, ...presignedUrlProperties },
+  required: [...describedPhoto.required, 'url', 'expires_in', 'expires_at'],
   additionalProperties: false,
 } as const;
 

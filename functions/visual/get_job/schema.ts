@@ -1,4 +1,4 @@
-import type { RouteContract, RouteSchema } from '@darkroom/runtime';
+import { presignedUrlProperties, type RouteContract, type RouteSchema } from '@darkroom/runtime';
 import { UUID_V4 } from '../lib/model';
 
 /** GET /visual/job/{jobID}. */
@@ -25,7 +25,7 @@ export const contract = {
           kind: { enum: ['batch', 'single'] },
           status: { enum: ['created', 'submitted', 'running', 'done', 'failed'] },
           verified: { type: 'boolean' },
-          createdAt: { type: 'string' }, submittedAt: { type: 'string' }, finishedAt: { type: 'string' },
+          created_at: { type: 'string', format: 'date-time' }, submitted_at: { type: 'string', format: 'date-time' }, finished_at: { type: 'string', format: 'date-time' },
           files: {
             type: 'array',
             items: {
@@ -43,13 +43,16 @@ export const contract = {
                   },
                 },
                 failure_reason: { type: 'string' },
-                annotated_url: { type: 'string', format: 'uri' },
+                annotated: {
+                  type: 'object', description: 'presigned GET of the annotated image',
+                  properties: presignedUrlProperties, required: ['url', 'expires_in', 'expires_at'], additionalProperties: false,
+                },
               },
               required: ['fileIdx', 'fileName', 'kind', 'status', 'findings'],
             },
           },
         },
-        required: ['jobID', 'kind', 'status', 'verified', 'createdAt', 'files'],
+        required: ['jobID', 'kind', 'status', 'verified', 'created_at', 'files'],
       },
     },
   },

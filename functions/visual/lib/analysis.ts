@@ -1,6 +1,5 @@
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { logger, metrics, MetricUnit } from '@darkroom/runtime';
+import { logger, MAX_PRESIGN_SECONDS, metrics, MetricUnit, presignDownload } from '@darkroom/runtime';
 import type { S3Event } from 'aws-lambda';
 import { UnanalysableFileError, type Analyser } from './analysers';
 import { annotate } from './annotate';
@@ -161,7 +160,7 @@ async function finish(deps: AnalysisDeps, job: JobRecord, file: FileRecord, outc
 }
 
 /** Lifetime of the links in the results mail, seconds (7 days, SigV4's longest). */
-export const RESULTS_LINK_TTL = 7 * 24 * 3600;
+export const RESULTS_LINK_TTL = MAX_PRESIGN_SECONDS;
 
 /**
  * When every file finished: the job becomes `done` (or `failed` when no file could be analysed), and a
@@ -184,7 +183,7 @@ export async function completeIfFinished(deps: AnalysisDeps, jobID: string): Pro
     const { files } = (await deps.repo.getJobWithFiles(jobID))!;
     const links: Record<number, string> = {};
     for (const file of files) {
-      if (file.annotated_key) links[file.fileIdx] = await getSignedUrl(deps.s3, new GetObjectCommand({ Bucket: deps.bucket, Key: file.annotated_key }), { expiresIn: RESULTS_LINK_TTL });
+      if (file.annotated_key) links[file.fileIdx] = (await presignDownload(deps.s3, { bucket: deps.bucket, key: file.annotated_key, expiresIn: RESULTS_LINK_TTL })).url;
     }
     await sendResultsMail(deps.mail, { ...job, status }, files, links);
   } catch (error) {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Caller } from '@darkroom/jwt';
 import {
-  badRequest, conflict, forbidden, logger, metrics, MetricUnit, notFound, payloadTooLarge, respond, sanitizeFileName,
-  tooManyRequests, unsupportedMediaType, type HttpResult,
+  badRequest, conflict, forbidden, logger, metrics, MetricUnit, notFound, payloadTooLarge, presignDownload, presignPut, respond,
+  sanitizeFileName, tooManyRequests, unsupportedMediaType, type HttpResult, type PresignedUrl,
 } from '@darkroom/runtime';
 import { codeMatches, hashCode, newCode } from './codes';
 import { sendCodeMail, type MailDeps } from './mail';
@@ -35,8 +34,8 @@ async function accessibleJob(deps: Pick<JobDeps, 'repo'>, caller: Caller | undef
   return job;
 }
 
-/** A file the client names: sanitised for the key, typed by extension (images and videos only). */
-function acceptedFile(fileName: string, only?: FileKind): { name: string; contentType: string; kind: FileKind } {
+/** A file the client names: sanitised for the key, typed by extension (images and videos only), with the size it declared. */
+function acceptedFile(fileName: string, only?: FileKind, fileSize?: number): { name: string; contentType: string; kind: FileKind; size?: number } {
   const name = sanitizeFileName(fileName);
   if (!name) throw badRequest('fileName has no usable characters');
   const contentType = contentTypeOf(name);
@@ -46,41 +45,50 @@ function acceptedFile(fileName: string, only?: FileKind): { name: string; conten
   if (!contentType || !kind || (only && kind !== only)) {
     throw unsupportedMediaType(only === 'video' ? `Only videos can be analysed here (${videos})` : `Only images (${images}) and videos (${videos}) can be analysed`);
   }
-  return { name, contentType, kind };
+  if (fileSize !== undefined && fileSize > maxBytesOf(kind)) {
+    throw payloadTooLarge(`fileSize ${fileSize} is over the limit for a${kind === 'image' ? 'n image' : ' video'}: ${maxBytesOf(kind)} bytes`);
+  }
+  return { name, contentType, kind, size: fileSize };
 }
 
 /**
- * A presigned PUT of one file: the key and the Content-Type are part of the signature (a PUT with another
- * type is refused by S3), valid {@link UPLOAD_URL_TTL} seconds.
+ * A presigned PUT of one file, valid {@link UPLOAD_URL_TTL} seconds. The key and the Content-Type are part
+ * of the signature, and so is the Content-Length when the client declared `fileSize`: S3 refuses a PUT of
+ * another type or another size (403 SignatureDoesNotMatch).
  */
-async function uploadUrl(deps: Pick<JobDeps, 's3' | 'bucket'>, key: string, contentType: string): Promise<string> {
-  return getSignedUrl(deps.s3, new PutObjectCommand({ Bucket: deps.bucket, Key: key, ContentType: contentType }), {
-    expiresIn: UPLOAD_URL_TTL, signableHeaders: new Set(['content-type']),
-  });
+async function uploadUrl(deps: Pick<JobDeps, 's3' | 'bucket'>, file: Pick<FileRecord, 'fileKey' | 'content_type' | 'declared_size'>): Promise<PresignedUrl> {
+  return presignPut(deps.s3, { bucket: deps.bucket, key: file.fileKey, contentType: file.content_type, contentLength: file.declared_size, expiresIn: UPLOAD_URL_TTL });
 }
 
-const uploadAnswer = (jobID: string, fileIdx: number, url: string, contentType: string) =>
-  respond({ uploadUrl: url, jobID, fileIdx, contentType, expiresIn: UPLOAD_URL_TTL }, { statusCode: 201 });
+/** 201 `{uploadUrl, url, jobID, fileIdx, content_type, expires_in, expires_at}`: `uploadUrl` is seed 000's name of `url`. */
+const uploadAnswer = async (deps: Pick<JobDeps, 's3' | 'bucket'>, file: Omit<FileRecord, 'pk' | 'sk' | 'expires_at'>) => {
+  const link = await uploadUrl(deps, file);
+  return respond({ uploadUrl: link.url, ...link, jobID: file.jobID, fileIdx: file.fileIdx, content_type: file.content_type }, { statusCode: 201 });
+};
 
 function fileRecord(jobID: string, kind: JobKind, fileIdx: number, file: ReturnType<typeof acceptedFile>): Omit<FileRecord, 'pk' | 'sk' | 'expires_at'> {
-  return { jobID, fileIdx, fileName: file.name, fileKey: uploadKey(kind, jobID, fileIdx, file.name), kind: file.kind, content_type: file.contentType, status: 'pending' };
+  return {
+    jobID, fileIdx, fileName: file.name, fileKey: uploadKey(kind, jobID, fileIdx, file.name), kind: file.kind, content_type: file.contentType,
+    declared_size: file.size, status: 'pending',
+  };
 }
 
 /**
  * Creates a job with its first file and e-mails a verification code (seed 000 step 1, first file).
  * Nothing stays behind when the mail cannot be sent: the job is removed and the error rethrown.
- * @returns 201 `{uploadUrl, jobID, fileIdx: 0, contentType, expiresIn}`
- * @throws 400 for a file name with nothing usable; 415 for a file that is neither an image nor a video
+ * @returns 201 `{uploadUrl, url, jobID, fileIdx: 0, content_type, expires_in, expires_at}`
+ * @throws 400 for a file name with nothing usable; 415 for a file that is neither an image nor a video;
+ *   413 for a `fileSize` (bytes) over the kind's limit ({@link maxBytesOf})
  */
-export async function createJob(deps: JobDeps, caller: Caller | undefined, input: { email: string; fileName: string }, kind: JobKind = 'batch', only?: FileKind): Promise<HttpResult> {
-  const file = acceptedFile(input.fileName, only);
+export async function createJob(deps: JobDeps, caller: Caller | undefined, input: { email: string; fileName: string; fileSize?: number }, kind: JobKind = 'batch', only?: FileKind): Promise<HttpResult> {
+  const file = acceptedFile(input.fileName, only, input.fileSize);
   const jobID = randomUUID();
   const code = input.email ? newCode() : undefined;
   const now = Date.now();
   const record = fileRecord(jobID, kind, 0, file);
   await deps.repo.createJob({
     jobID, kind, status: 'created', owner: caller?.sub, email: input.email || undefined, verified: false,
-    code_hash: code ? hashCode(jobID, code) : undefined, code_expires_at: code ? now + LIMITS.codeTtlSeconds * 1000 : undefined,
+    code_hash: code ? hashCode(jobID, code) : undefined, code_expires_at: code ? Math.floor(now / 1000) + LIMITS.codeTtlSeconds : undefined,
     code_attempts: 0, email_changes: 0, file_count: 1, files_finished: 0, files_failed: 0, created_at: new Date(now).toISOString(),
   }, record);
   if (code) {
@@ -92,17 +100,17 @@ export async function createJob(deps: JobDeps, caller: Caller | undefined, input
     }
   }
   metrics.addMetric('VisualJobsCreated', MetricUnit.Count, 1);
-  return uploadAnswer(jobID, 0, await uploadUrl(deps, record.fileKey, file.contentType), file.contentType);
+  return uploadAnswer(deps, record);
 }
 
 /**
  * Adds a file to a job (seed 000 step 1, following files). No mail: the code went out with the first file.
- * @returns 201 `{uploadUrl, jobID, fileIdx, contentType, expiresIn}`
+ * @returns 201 `{uploadUrl, url, jobID, fileIdx, content_type, expires_in, expires_at}`
  * @throws 404 unknown job; 403 when `email` is not the job's; 409 when the job was submitted, is a
- *   single-video job, or has {@link LIMITS.filesPerJob} files; 400/415 as {@link createJob}
+ *   single-video job, or has {@link LIMITS.filesPerJob} files; 400/413/415 as {@link createJob}
  */
-export async function addFile(deps: JobDeps, caller: Caller | undefined, input: { email: string; fileName: string; jobID: string }): Promise<HttpResult> {
-  const file = acceptedFile(input.fileName);
+export async function addFile(deps: JobDeps, caller: Caller | undefined, input: { email: string; fileName: string; jobID: string; fileSize?: number }): Promise<HttpResult> {
+  const file = acceptedFile(input.fileName, undefined, input.fileSize);
   for (let attempt = 0; attempt < 5; attempt++) {
     const job = await accessibleJob(deps, caller, input.jobID);
     if (!sameAddress(job.email, input.email)) throw forbidden('email is not the address of this job');
@@ -111,7 +119,7 @@ export async function addFile(deps: JobDeps, caller: Caller | undefined, input: 
     if (job.file_count >= LIMITS.filesPerJob) throw conflict(`A job takes at most ${LIMITS.filesPerJob} files`);
     const record = fileRecord(job.jobID, job.kind, job.file_count, file);
     if (await deps.repo.addFile(job, record)) {
-      return uploadAnswer(job.jobID, record.fileIdx, await uploadUrl(deps, record.fileKey, file.contentType), file.contentType);
+      return uploadAnswer(deps, record);
     }
   }
   throw conflict('The job is being changed by another request: retry');
@@ -137,7 +145,7 @@ export async function verifyCode(deps: JobDeps, caller: Caller | undefined, inpu
     if (counted.code_attempts >= LIMITS.codeAttempts) throw locked();
     throw badRequest(`verificationCode is wrong (${LIMITS.codeAttempts - counted.code_attempts} tries left)`);
   }
-  if ((counted.code_expires_at ?? 0) < Date.now()) throw badRequest('verificationCode has expired: ask for a new code with {email, jobID}');
+  if ((counted.code_expires_at ?? 0) < Date.now() / 1000) throw badRequest('verificationCode has expired: ask for a new code with {email, jobID}');
   if (!(await deps.repo.markVerified(job.jobID, counted.code_hash!))) throw conflict('The code was replaced meanwhile: use the newest code');
   return { jobID: job.jobID, verified: true };
 }
@@ -152,7 +160,7 @@ export async function changeEmail(deps: JobDeps, caller: Caller | undefined, inp
   const job = await accessibleJob(deps, caller, input.jobID);
   if (job.status === 'done' || job.status === 'failed') throw conflict(`Job ${job.jobID} is ${job.status}: its address can no longer change`);
   const code = newCode();
-  const changed = await deps.repo.changeEmail(job.jobID, input.email, hashCode(job.jobID, code), Date.now() + LIMITS.codeTtlSeconds * 1000);
+  const changed = await deps.repo.changeEmail(job.jobID, input.email, hashCode(job.jobID, code), Math.floor(Date.now() / 1000) + LIMITS.codeTtlSeconds);
   if (!changed) {
     const now = await deps.repo.getJob(job.jobID);
     if (now && now.email_changes >= LIMITS.emailChanges) throw tooManyRequests(`A job's address changes at most ${LIMITS.emailChanges} times`);
@@ -236,9 +244,9 @@ export async function jobStatus(deps: Pick<JobDeps, 'repo' | 's3' | 'bucket'>, c
     kind: job.kind,
     status: job.status,
     verified: job.verified,
-    createdAt: job.created_at,
-    submittedAt: job.submitted_at,
-    finishedAt: job.finished_at,
+    created_at: job.created_at,
+    submitted_at: job.submitted_at,
+    finished_at: job.finished_at,
     files: await Promise.all(files.map(async (file) => ({
       fileIdx: file.fileIdx,
       fileName: file.fileName,
@@ -247,9 +255,7 @@ export async function jobStatus(deps: Pick<JobDeps, 'repo' | 's3' | 'bucket'>, c
       status: file.status,
       findings: file.findings ?? [],
       failure_reason: file.failure_reason,
-      annotated_url: file.annotated_key
-        ? await getSignedUrl(deps.s3, new GetObjectCommand({ Bucket: deps.bucket, Key: file.annotated_key }), { expiresIn: DOWNLOAD_URL_TTL })
-        : undefined,
+      annotated: file.annotated_key ? await presignDownload(deps.s3, { bucket: deps.bucket, key: file.annotated_key, expiresIn: DOWNLOAD_URL_TTL }) : undefined,
     }))),
   };
 }

@@ -60,7 +60,7 @@ export interface JobRecord {
   verified: boolean;
   /** sha256 of `<jobID>:<code>`: the code itself is never stored or logged. */
   code_hash?: string;
-  /** Epoch milliseconds. */
+  /** When the code stops working, epoch seconds (the unit of the `expires_at` TTL beside it). */
   code_expires_at?: number;
   code_attempts: number;
   email_changes: number;
@@ -85,6 +85,8 @@ export interface FileRecord {
   fileKey: string;
   kind: FileKind;
   content_type: string;
+  /** The size the client declared (`fileSize`), bytes: the upload URL signs it as Content-Length. */
+  declared_size?: number;
   status: FileStatus;
   findings?: Finding[];
   annotated_key?: string;

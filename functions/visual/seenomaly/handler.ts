@@ -6,6 +6,6 @@ import { schema } from './schema';
 
 const deps = jobDeps();
 
-/** POST /visual/Seenomaly -> 201 `{uploadUrl, jobID, fileIdx, contentType, expiresIn}`: a single-video job, submitted by its upload. */
+/** POST /visual/Seenomaly -> 201 `{uploadUrl, url, jobID, fileIdx, content_type, expires_in, expires_at}`: a single-video job, submitted by its upload. */
 export const handler = httpHandler({ envelope: 'plain', auth: 'none', schema })
-  .handler(async ({ input, event }) => createJob(deps, await optionalCaller(event), { email: input.body.email ?? '', fileName: input.body.fileName }, 'single', 'video'));
+  .handler(async ({ input, event }) => createJob(deps, await optionalCaller(event), { email: input.body.email ?? '', fileName: input.body.fileName, fileSize: input.body.fileSize }, 'single', 'video'));

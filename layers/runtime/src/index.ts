@@ -26,3 +26,7 @@ export {
   reconcilePending, tablePendingCatalog, objectCreatedEvent,
   type PendingOriginal, type PendingCatalog, type PendingTableLayout, type ReconcileDeps, type ReconcileOptions, type ReconcileSummary,
 } from './reconcile';
+export {
+  presignDownload, presignPut, presignedUrlProperties, MAX_PRESIGN_SECONDS,
+  type PresignedUrl, type PresignDownloadOptions, type PresignPutOptions,
+} from './presign';

@@ -1,11 +1,13 @@
 /**
  * The local S3 endpoint: a thin HTTP front that passes every request through to s3rver unchanged
  * (Host header included, so presigned URLs still verify), except browser-based POST uploads, which it
- * first checks as S3 would (s3-post-policy.ts) and refuses with S3's XML error when the policy says no.
+ * first checks as S3 would (s3-post-policy.ts) and refuses with S3's XML error when the policy says no,
+ * and presigned PUTs that sign Content-Length, whose signature it checks (s3-presigned-length.ts).
  */
 import { createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkPostPolicy, errorXml, parsePostForm } from './s3-post-policy';
+import { presignedLengthRefusal } from './s3-presigned-length';
 
 /** Options of {@link startS3Front}. */
 export interface S3FrontOptions {
@@ -43,6 +45,8 @@ const postBucket = (request: IncomingMessage): string | undefined => {
  */
 export async function startS3Front(options: S3FrontOptions): Promise<{ server: Server; port: number }> {
   const server = createServer(async (request, response) => {
+    const lengthRefusal = presignedLengthRefusal(request, (id) => options.credentials[id]);
+    if (lengthRefusal) return response.writeHead(lengthRefusal.status, { 'content-type': 'application/xml', connection: 'close' }).end(errorXml(lengthRefusal));
     const bucket = postBucket(request);
     if (!bucket) return pass(request, response, options.target);
     const chunks: Buffer[] = [];

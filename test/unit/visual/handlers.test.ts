@@ -38,7 +38,7 @@ const post = (body: unknown, token?: string) => job(httpEvent({ body, token }), 
 const json = (response: { body: string }) => JSON.parse(response.body);
 const jobItem = (fields: Record<string, unknown> = {}) => ({
   pk: `JOB#${JOB_ID}`, sk: 'JOB', jobID: JOB_ID, kind: 'batch', status: 'created', email: 'ada@example.com', verified: false,
-  code_hash: hashCode(JOB_ID, '123456'), code_expires_at: Date.now() + 600_000, code_attempts: 0, email_changes: 0,
+  code_hash: hashCode(JOB_ID, '123456'), code_expires_at: Math.floor(Date.now() / 1000) + 600, code_attempts: 0, email_changes: 0,
   file_count: 1, files_finished: 0, files_failed: 0, created_at: '2026-12-01T00:00:00Z', expires_at: 2e9, ...fields,
 });
 const fileItem = (fileIdx: number, fileName: string) => ({
@@ -53,7 +53,9 @@ describe('POST /visual/job', () => {
     const response = await post({ email: 'ada@example.com', fileName: 'home screen.png' });
     expect(response.statusCode).toBe(201);
     const body = json(response);
-    expect(body).toMatchObject({ fileIdx: 0, contentType: 'image/png', expiresIn: 900 });
+    expect(body).toMatchObject({ fileIdx: 0, content_type: 'image/png', expires_in: 900 });
+    expect(body.url).toBe(body.uploadUrl);
+    expect(Date.parse(body.expires_at) - Date.now()).toBeGreaterThan(800_000);
     const url = new URL(body.uploadUrl);
     expect(`${url.host}${url.pathname}`).toBe(`darkroom-visual.s3.us-east-1.amazonaws.com/jobs/${body.jobID}/0/home_screen.png`);
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
@@ -97,7 +99,7 @@ describe('POST /visual/job', () => {
     dynamo.on(TransactWriteCommand).resolves({});
     const response = await post({ email: 'ADA@example.com', fileName: 'clip.mp4', jobID: JOB_ID });
     expect(response.statusCode).toBe(201);
-    expect(json(response)).toMatchObject({ jobID: JOB_ID, fileIdx: 1, contentType: 'video/mp4' });
+    expect(json(response)).toMatchObject({ jobID: JOB_ID, fileIdx: 1, content_type: 'video/mp4' });
     const [update, put] = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(update!.Update!.ConditionExpression).toBe('file_count = :count AND #status = :created AND email = :email');
     expect(put!.Put!.Item).toMatchObject({ sk: 'FILE#001', kind: 'video' });
@@ -146,7 +148,7 @@ describe('POST /visual/job', () => {
     counted({ code_attempts: 5 });
     expect((await post({ verificationCode: '654321', jobID: JOB_ID })).statusCode).toBe(429);
 
-    counted({ code_attempts: 1, code_expires_at: Date.now() - 1 });
+    counted({ code_attempts: 1, code_expires_at: Math.floor(Date.now() / 1000) - 1 });
     const expired = await post({ verificationCode: '123456', jobID: JOB_ID });
     expect([expired.statusCode, json(expired).message]).toEqual([400, expect.stringMatching(/expired/)]);
 
@@ -226,7 +228,7 @@ describe('POST /visual/Seenomaly and GET /visual/job/{jobID}', () => {
     expect(response.statusCode).toBe(200);
     const body = json(response);
     expect(body).toMatchObject({ jobID: JOB_ID, status: 'done', files: [{ fileIdx: 0, status: 'done', findings: [{ category: 'null_value' }] }] });
-    expect(body.files[0].annotated_url).toContain(`darkroom-visual.s3.us-east-1.amazonaws.com/annotated/${JOB_ID}/0.png?`);
+    expect(body.files[0].annotated.url).toContain(`darkroom-visual.s3.us-east-1.amazonaws.com/annotated/${JOB_ID}/0.png?`);
     expect(JSON.stringify(body)).not.toContain('code_hash');
     dynamo.on(QueryCommand).resolves({ Items: [] });
     expect((await getJob(httpEvent({ method: 'GET', pathParameters: { jobID: JOB_ID } }), lambdaContext())).statusCode).toBe(404);
