@@ -80,9 +80,13 @@ export async function buildJwtLayer(dist = DIST): Promise<string> {
   // The layer must not lean on the Lambda runtime's SDK (layers/jwt/src/revocations.ts says why).
   const required = [...(await readFile(join(outdir, 'index.js'), 'utf8')).matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((m) => m[1]);
   if (required.length) throw new Error(`the jwt layer requires ${[...new Set(required)].join(', ')}: it must use no AWS SDK (take a port from the runtime layer instead)`);
+  // The source package.json points at src/index.ts (for tsx and jest); the layer ships only index.js, and a
+  // `main` naming a missing file makes Node print DEP0128 on every cold start.
+  const { types: _types, ...source } = JSON.parse(await readFile(join(ROOT, 'layers/jwt/package.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(outdir, 'package.json'), `${JSON.stringify({ ...source, main: 'index.js' }, null, 2)}\n`);
   const size = await writeZip(join(dist, 'layers', 'jwt.zip'), [
     ['nodejs/node_modules/@darkroom/jwt/index.js', join(outdir, 'index.js')],
-    ['nodejs/node_modules/@darkroom/jwt/package.json', join(ROOT, 'layers/jwt/package.json')],
+    ['nodejs/node_modules/@darkroom/jwt/package.json', join(outdir, 'package.json')],
   ]);
   return `${'layer jwt'.padEnd(36)} ${(size / 1024).toFixed(0).padStart(6)} KiB`;
 }

@@ -54,4 +54,8 @@ it('bundles the jwt layer with no AWS SDK, neither inside nor left to the Lambda
   expect(layer).not.toMatch(/require\("@aws-sdk\//);
   expect(layer).not.toMatch(/DynamoDBDocumentClient/);
   expect(layer).toMatch(/createTokenVerifier.*isRevoked/s);
+  // The layer's package.json names the file it ships (a missing `main` is Node's DEP0128 warning).
+  const manifest = JSON.parse(readFileSync(join(dist, 'layers', 'jwt', 'package.json'), 'utf8'));
+  expect(manifest).toMatchObject({ name: '@darkroom/jwt', main: 'index.js' });
+  expect(manifest.types).toBeUndefined();
 }, 60_000);

@@ -3,7 +3,7 @@ export const TASK_ID = { type: 'string', pattern: '^[0-9a-f]{32}$', description:
 
 export const PROGRESS_BODY = {
   type: 'object',
-  required: ['task_id', 'project_id', 'process_type', 'status', 'number_finished', 'number_total', 'number_failed', 'reference_images', 'created_time', 'updated_time'],
+  required: ['task_id', 'project_id', 'process_type', 'status', 'number_finished', 'number_total', 'number_failed', 'reference_images', 'created_time', 'updated_at'],
   properties: {
     task_id: TASK_ID,
     project_id: { type: 'string' },
@@ -26,6 +26,6 @@ export const PROGRESS_BODY = {
     times_generated: { type: 'integer', description: 'the dataset version the task makes when it finishes' },
     seed: { type: 'string', description: 'seed of every draw; a task re-run with it gives the same images' },
     created_time: { type: 'string', format: 'date-time' },
-    updated_time: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
   },
 } as const;

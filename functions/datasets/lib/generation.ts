@@ -161,7 +161,7 @@ export interface TaskProgress {
   times_generated: number;
   seed: string;
   created_time: string;
-  updated_time: string;
+  updated_at: string;
 }
 
 /** The caller's generation task. @throws 404 when unknown, another user's or not a generation task */
@@ -177,7 +177,7 @@ export const progressOf = (task: GenerationTask): TaskProgress => ({
   number_finished: task.done, number_total: task.total, number_failed: task.failed ?? 0,
   reference_images: task.reference_images ?? [], failures: task.failures ?? [],
   ls_method_id: task.ls_method_id, dropped_method_id: task.dropped_method_id ?? [], times_generated: task.version, seed: task.seed,
-  created_time: task.created_time, updated_time: task.updated_at,
+  created_time: task.created_time, updated_at: task.updated_at,
 });
 
 /**

@@ -104,7 +104,7 @@ describe('POST /generate/task_progress and /generate/task_cancel', () => {
   it('reports the task; another user\'s task is 404', async () => {
     doc.on(GetCommand, { Key: { pk: `TASK#${TASK_ID}`, sk: 'TASK' } }).resolves({ Item: task({ done: 1, failed: 1, reference_images: [{ method_id: 'PRE-002', statistic: 'brightness', filename: 'a.jpg', value: 100 }] }) });
     const response = await call('generate_task_progress', { task_id: TASK_ID });
-    expect(response.body.data).toMatchObject({ task_id: TASK_ID, project_id: PROJECT_ID, process_type: 'AUGMENT', status: 'RUNNING', number_finished: 1, number_total: 2, number_failed: 1, created_time: 't0', updated_time: 't1', times_generated: 3 });
+    expect(response.body.data).toMatchObject({ task_id: TASK_ID, project_id: PROJECT_ID, process_type: 'AUGMENT', status: 'RUNNING', number_finished: 1, number_total: 2, number_failed: 1, created_time: 't0', updated_at: 't1', times_generated: 3 });
     expect((await call('generate_task_progress', { task_id: TASK_ID }, 'sub-2')).status).toBe(404);
     expect((await call('generate_task_progress', { task_id: 'nope' })).status).toBe(400);
   });

@@ -17,6 +17,16 @@ function layerBin(): string {
   return bin;
 }
 
+/**
+ * Lambda's PATH (/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin) with stand-ins for the system
+ * directories, which on Lambda hold no ffmpeg: this machine's own /usr/bin/ffmpeg, if any, stays out.
+ */
+function lambdaPath(): string {
+  const system = ['var/lang/bin', 'usr/local/bin', 'usr/bin', 'bin'].map((d) => join(dir, d));
+  for (const d of system) mkdirSync(d, { recursive: true });
+  return [...system, layerBin()].join(':');
+}
+
 it('takes FFMPEG_PATH first', () => {
   process.env.FFMPEG_PATH = '/somewhere/ffmpeg';
   process.env.AWS_LAMBDA_FUNCTION_NAME = 'darkroom-visual-analyse';
@@ -26,7 +36,7 @@ it('takes FFMPEG_PATH first', () => {
 it('in a Lambda environment, finds the layer binary on PATH (Lambda ends PATH in /opt/bin)', () => {
   delete process.env.FFMPEG_PATH;
   process.env.AWS_LAMBDA_FUNCTION_NAME = 'darkroom-visual-analyse';
-  process.env.PATH = `/usr/bin:/bin:${layerBin()}`;
+  process.env.PATH = lambdaPath();
   expect(ffmpegPath()).toBe(join(dir, 'opt/bin/ffmpeg'));
 });
 
