@@ -149,13 +149,31 @@ export function parseReference(value: string): { kind: string; name: string } | 
 }
 
 /**
+ * The variable that tells an SQS-triggered function its queue's maxReceiveCount: the queue's name in
+ * upper snake case (`dataset-exports` -> `DATASET_EXPORTS_MAX_RECEIVE_COUNT`), as the runtime's
+ * queueHandler reads it (layers/runtime/src/queue.ts); Terraform sets the same (terraform/main.tf extra_env).
+ */
+export const maxReceiveCountVariable = (queue: string): string => `${queue.toUpperCase().replace(/-/g, '_')}_MAX_RECEIVE_COUNT`;
+
+let manifestQueues: Record<string, QueueSpec> | undefined;
+
+/**
  * The environment of one function, with references resolved by `resolve` (Terraform does the same with
- * real ARNs and names). Adds what every function gets: POWERTOOLS_SERVICE_NAME, and for auth-required
- * routes USER_POOL_ID, USER_POOL_CLIENT_ID and AUTH_TABLE.
+ * real ARNs and names). Adds what every function gets: POWERTOOLS_SERVICE_NAME; for auth-required
+ * routes USER_POOL_ID, USER_POOL_CLIENT_ID and AUTH_TABLE; for SQS-triggered functions their queue's
+ * maxReceiveCount ({@link maxReceiveCountVariable}).
+ * @param queues - the manifest's queues (default: functions/manifest.json's)
  * @throws Error naming the function and the reference `resolve` cannot resolve
  */
-export function functionEnvironment(fn: FunctionSpec, resolve: (reference: string) => string | undefined, shared: Record<string, string> = {}): Record<string, string> {
+export function functionEnvironment(
+  fn: FunctionSpec, resolve: (reference: string) => string | undefined, shared: Record<string, string> = {}, queues?: Record<string, QueueSpec>,
+): Record<string, string> {
   const env: Record<string, string> = { POWERTOOLS_SERVICE_NAME: serviceOf(fn), ...shared };
+  if (fn.trigger.type === 'sqs') {
+    const spec = (queues ?? (manifestQueues ??= loadManifest().resources.queues))[fn.trigger.queue];
+    if (!spec) throw new Error(`${fn.name}: no queue ${fn.trigger.queue} in the manifest`);
+    env[maxReceiveCountVariable(fn.trigger.queue)] = String(spec.maxReceiveCount);
+  }
   const wanted = { ...fn.env, ...(requiresAuth(fn) ? { AUTH_TABLE: 'table:auth' } : {}) };
   for (const [name, value] of Object.entries(wanted)) {
     if (!parseReference(value)) { env[name] = value; continue; }

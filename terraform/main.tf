@@ -126,7 +126,8 @@ locals {
   # Environment added by convention on top of the manifest's own:
   #  - functions that verify tokens (auth=required) or call Cognito get the pool and client ids,
   #    and the former AUTH_TABLE, where the jwt layer checks revoked tokens;
-  #  - balancer functions get the worker tag.
+  #  - balancer functions get the worker tag;
+  #  - SQS-triggered functions get their queue's maxReceiveCount.
   extra_env = {
     for name, f in local.service_functions : name => merge(
       f.auth_required || f.uses_pool ? {
@@ -137,6 +138,10 @@ locals {
       contains(keys(local.balancer_functions), name) ? {
         WORKER_TAG_KEY   = module.balancer.worker_tag.key
         WORKER_TAG_VALUE = module.balancer.worker_tag.value
+      } : {},
+      # The queue's maxReceiveCount, for the runtime's queueHandler attempt (scripts/manifest.ts maxReceiveCountVariable).
+      f.type == "sqs" ? {
+        "${upper(replace(f.queue, "-", "_"))}_MAX_RECEIVE_COUNT" = tostring(local.queues[f.queue].max_receive_count)
       } : {},
     )
   }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { functionEnvironment, loadManifest, parseRate, parseReference, ROOT } from '../../scripts/manifest';
+import { attemptOf } from '@darkroom/runtime';
+import { functionEnvironment, loadManifest, maxReceiveCountVariable, parseRate, parseReference, ROOT } from '../../scripts/manifest';
 
 const manifest = loadManifest();
 const handlerFolders = readdirSync(join(ROOT, 'functions'), { withFileTypes: true })
@@ -58,11 +59,20 @@ describe('functions/manifest.json', () => {
     expect(clashes).toEqual([]);
   });
 
-  it('tells queue workers their queue\'s maxReceiveCount as it is (*_MAX_RECEIVE_COUNT)', () => {
+  it('tells every queue worker its queue\'s maxReceiveCount, by convention and never by hand (<QUEUE>_MAX_RECEIVE_COUNT)', () => {
     for (const fn of manifest.functions) {
+      expect([fn.name, Object.keys(fn.env).filter((name) => name.endsWith('_MAX_RECEIVE_COUNT'))]).toEqual([fn.name, []]);
       if (fn.trigger.type !== 'sqs') continue;
-      for (const [name, value] of Object.entries(fn.env)) {
-        if (name.endsWith('_MAX_RECEIVE_COUNT')) expect([name, Number(value)]).toEqual([name, manifest.resources.queues[fn.trigger.queue]!.maxReceiveCount]);
+      const env = functionEnvironment(fn, (ref) => ref);
+      expect([fn.name, Number(env[maxReceiveCountVariable(fn.trigger.queue)])]).toEqual([fn.name, manifest.resources.queues[fn.trigger.queue]!.maxReceiveCount]);
+      // What the runtime's queueHandler derives from the queue's ARN.
+      const record = { eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:darkroom-prod-${fn.trigger.queue}`, attributes: { ApproximateReceiveCount: '1' } };
+      const saved = { ...process.env };
+      try {
+        Object.assign(process.env, env);
+        expect(attemptOf(record as never)).toEqual({ number: 1, max: manifest.resources.queues[fn.trigger.queue]!.maxReceiveCount, last: manifest.resources.queues[fn.trigger.queue]!.maxReceiveCount === 1 });
+      } finally {
+        process.env = saved;
       }
     }
   });

@@ -1,11 +1,9 @@
-import { loadConfig, queueHandler } from '@darkroom/runtime';
+import { queueHandler } from '@darkroom/runtime';
 import type { GenerationMessage } from '../lib/generation';
 import { generationWorkerDeps } from '../lib/generation-deps';
 import { handleGenerationMessage } from '../lib/generation-worker';
 
 const deps = generationWorkerDeps();
-/** The generation queue's maxReceiveCount (functions/manifest.json): the last attempt records failures instead of retrying. */
-const { maxReceiveCount } = loadConfig({ maxReceiveCount: 'GENERATION_MAX_RECEIVE_COUNT' });
 
 /**
  * The generation worker (generation queue): `plan` messages split a task into batches, `batch`
@@ -13,6 +11,4 @@ const { maxReceiveCount } = loadConfig({ maxReceiveCount: 'GENERATION_MAX_RECEIV
  */
 export const handler = queueHandler<GenerationMessage>({
   idempotency: { key: (m) => (m.type === 'plan' ? `generation:plan:${m.task_id}` : `generation:batch:${m.task_id}:${m.batch}`) },
-}).handler(async ({ message, record }) => handleGenerationMessage(deps, message, {
-  number: Number(record.attributes.ApproximateReceiveCount), max: Number(maxReceiveCount),
-}));
+}).handler(async ({ message, attempt }) => handleGenerationMessage(deps, message, attempt));

@@ -7,7 +7,7 @@ import { schema } from './schema';
 const deps = datasetsDeps();
 
 /** POST /projects/create {project_name, project_info?} -> `{project_id, s3_prefix}`; 409 for a name the caller already uses. */
-export const handler = datasetsRoute(schema).handler(async ({ caller, input }) => {
+export const handler = datasetsRoute(schema, { idempotency: true }).handler(async ({ caller, input }) => {
   const project = await createProject(deps.table, caller, { projectName: input.body.project_name, description: input.body.project_info, bucket: deps.bucket });
   metrics.addMetric('ProjectsCreated', MetricUnit.Count, 1);
   return { project_id: project.project_id, s3_prefix: project.s3_prefix };

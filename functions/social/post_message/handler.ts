@@ -6,5 +6,5 @@ import { schema } from './schema';
 const deps = socialDeps();
 
 /** POST /chat/{eventId}/messages {message} -> 201 `{response: {id, sender, message, timestamp}}`; members only (403). */
-export const handler = httpHandler({ envelope: 'social', auth: 'required', schema })
+export const handler = httpHandler({ envelope: 'social', auth: 'required', schema, idempotency: true })
   .handler(async ({ caller, input }) => respond(await postMessage(deps, caller, input.path.eventId, input.body.message), { statusCode: 201 }));

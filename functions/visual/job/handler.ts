@@ -1,5 +1,4 @@
 import { httpHandler } from '@darkroom/runtime';
-import { optionalCaller } from '../lib/caller';
 import { jobDeps } from '../lib/deps';
 import { addFile, changeEmail, createJob, submitJob, verifyCode } from '../lib/jobs';
 import { acceptedShapes, JOB_SHAPES } from '../lib/shapes';
@@ -7,10 +6,12 @@ import { schema } from './schema';
 
 const deps = jobDeps({ queue: true });
 
-/** POST /visual/job: seed 000's one polymorphic route; the body's shape picks the action. */
-export const handler = httpHandler({ envelope: 'plain', auth: 'none', schema })
-  .handler(async ({ input, event }) => {
-    const caller = await optionalCaller(event);
+/**
+ * POST /visual/job: seed 000's one polymorphic route; the body's shape picks the action. The token is
+ * optional: a job created with one is its owner's only.
+ */
+export const handler = httpHandler({ envelope: 'plain', auth: 'optional', schema, idempotency: true })
+  .handler(async ({ input, caller }) => {
     const body = input.body;
     if ('uploadDone' in body) return submitJob(deps, caller, body);
     if ('verificationCode' in body) return verifyCode(deps, caller, body);

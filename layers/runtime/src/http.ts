@@ -2,13 +2,13 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import validator from '@middy/validator';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import type { AuthContext, Caller } from '@darkroom/jwt';
+import { bearerToken, type AuthContext, type Caller } from '@darkroom/jwt';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { authenticate } from './auth';
 import { envelopes, type EnvelopeName } from './envelopes';
-import { httpMetrics, logger, tracer } from './observability';
+import type { HttpIdempotencyOptions } from './idempotency';
+import { httpMetrics, invocationScoped, logger, tracer } from './observability';
 import { HttpResult } from './response';
 import { describeValidationErrors, routeValidator, type PrecompiledValidator, type RouteInput, type RouteSchema } from './schema';
 
@@ -18,11 +18,17 @@ type HttpResponse = APIGatewayProxyStructuredResultV2;
 /** How a route's body arrives: parsed JSON (default), untouched (binary uploads), or none (GET). */
 export type BodyMode = 'json' | 'raw' | 'none';
 
+/**
+ * Who may call a route: `required`, a valid, unrevoked Cognito token (layers/jwt) or 401; `optional`, no
+ * token at all (no caller) or one that passes exactly the same checks (else 401); `none`, no token is read.
+ */
+export type AuthMode = 'required' | 'optional' | 'none';
+
 /** Options of {@link httpHandler}. */
-export interface HttpHandlerOptions<S extends RouteSchema, A extends 'required' | 'none'> {
+export interface HttpHandlerOptions<S extends RouteSchema, A extends AuthMode> {
   /** The service's response envelope (DESIGN.md §2). */
   envelope: EnvelopeName;
-  /** `required`: a valid, unrevoked Cognito token (layers/jwt) or 401. */
+  /** See {@link AuthMode}. */
   auth: A;
   /** The route's input schema (`schema.ts` next to the handler), precompiled in bundles. */
   schema?: S | PrecompiledValidator;
@@ -32,18 +38,24 @@ export interface HttpHandlerOptions<S extends RouteSchema, A extends 'required' 
   tokenFrom?: (event: HttpEvent) => string | undefined;
   /** A second token the request may carry (seed 003's `access_token`): verified, and it must name the caller, else 401. */
   sameUserTokenFrom?: (event: HttpEvent) => string | undefined;
+  /**
+   * A request carrying an `Idempotency-Key` header answers, when repeated, what its first run answered
+   * (status, headers, body; 2xx only) without running again: for POSTs that create something, so a client
+   * can retry safely. Needs `IDEMPOTENCY_TABLE` and the table's permissions. See {@link httpIdempotency}.
+   */
+  idempotency?: boolean | HttpIdempotencyOptions;
 }
 
 /** What a route's function receives. */
-export interface HttpRequest<S extends RouteSchema, A extends 'required' | 'none'> {
+export interface HttpRequest<S extends RouteSchema, A extends AuthMode> {
   input: RouteInput<S>;
-  caller: A extends 'required' ? Caller : undefined;
+  caller: A extends 'required' ? Caller : A extends 'optional' ? Caller | undefined : undefined;
   event: HttpEvent;
   context: Context;
 }
 
 /** A route's domain call: returns the data for the envelope, or an {@link HttpResult}. */
-export type RouteFunction<S extends RouteSchema, A extends 'required' | 'none'> =
+export type RouteFunction<S extends RouteSchema, A extends AuthMode> =
   (request: HttpRequest<S, A>) => Promise<unknown>;
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
@@ -126,10 +138,42 @@ const logError = (error: Error & { statusCode?: number }) => {
 };
 
 /**
- * The one way to write an HTTP Lambda. Composes, in order: Powertools logger context, metrics
- * (ColdStart, `Requests` by route and outcome, the domain counters; see {@link httpMetrics}) and tracer, the
- * response envelope and @middy/http-error-handler, event normalisation, @middy/http-json-body-parser,
- * the JWT layer (when `auth: 'required'`), @middy/validator with the route's schema; then the route.
+ * The JWT middleware for `auth: 'optional'`: a request with no token anywhere it may be sent has no
+ * caller; one with a token is checked exactly as in `required` mode.
+ */
+const optionalAuthentication = (
+  tokenFrom?: HttpHandlerOptions<RouteSchema, AuthMode>['tokenFrom'], sameUserTokenFrom?: HttpHandlerOptions<RouteSchema, AuthMode>['sameUserTokenFrom'],
+): MiddlewareObj<HttpEvent, unknown, Error, AuthContext> => {
+  let required: MiddlewareObj<HttpEvent, unknown, Error, AuthContext> | undefined;
+  return {
+    before: async (request) => {
+      if (!bearerToken(request.event.headers) && !tokenFrom?.(request.event)) return undefined;
+      required ??= authenticate(tokenFrom, sameUserTokenFrom);
+      return required.before!(request);
+    },
+  };
+};
+
+/** The idempotency middlewares, loaded on first use: routes without the option never initialise Powertools idempotency. */
+function lazyIdempotency(options: HttpIdempotencyOptions): { replay: MiddlewareObj<HttpEvent>; store: MiddlewareObj<HttpEvent> } {
+  let loaded: Promise<ReturnType<typeof import('./idempotency').httpIdempotency>> | undefined;
+  const get = () => (loaded ??= import('./idempotency').then(({ httpIdempotency }) => httpIdempotency(options)));
+  return {
+    replay: { before: async (request) => (await get()).replay.before!(request as never) },
+    store: {
+      after: async (request) => (await get()).store.after!(request as never),
+      onError: async (request) => (await get()).store.onError!(request as never),
+    },
+  };
+}
+
+/**
+ * The one way to write an HTTP Lambda. Each invocation runs in its own logging and metrics scope
+ * ({@link invocationScoped}: the function's service, its own child logger). Composes, in order: metrics
+ * (ColdStart, `Requests` by route and outcome, the domain counters; see {@link httpMetrics}), the stored
+ * answers of `idempotency`, the tracer, the response envelope and @middy/http-error-handler, event
+ * normalisation, @middy/http-json-body-parser, the JWT layer (`auth: 'required'` or `'optional'`),
+ * @middy/validator with the route's schema, the replay of `idempotency`; then the route.
  *
  * The route returns data (200 in the envelope) or an {@link HttpResult}; it throws http-errors or
  * DomainErrors for 4xx. Statuses >= 500 answer `Internal Server Error` and are logged with their cause.
@@ -138,27 +182,30 @@ const logError = (error: Error & { statusCode?: number }) => {
  * export const handler = httpHandler({ envelope: 'plain', auth: 'required', schema })
  *   .handler(async ({ caller, input }) => listPhotos(caller.sub, input.body));
  */
-export function httpHandler<S extends RouteSchema, A extends 'required' | 'none'>(options: HttpHandlerOptions<S, A>) {
+export function httpHandler<S extends RouteSchema, A extends AuthMode>(options: HttpHandlerOptions<S, A>) {
   const body = options.body ?? 'json';
+  const idempotency = options.idempotency ? lazyIdempotency(options.idempotency === true ? {} : options.idempotency) : undefined;
   return {
     handler(route: RouteFunction<S, A>) {
       const stack = middy<HttpEvent, unknown, Error, AuthContext>()
-        .use(injectLambdaContext(logger, { resetKeys: true }))
-        .use(httpMetrics<HttpEvent, HttpResponse>() as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>)
-        .use(captureLambdaHandler(tracer))
+        .use(httpMetrics<HttpEvent, HttpResponse>() as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>);
+      if (idempotency) stack.use(idempotency.store as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>);
+      stack.use(captureLambdaHandler(tracer))
         .use(envelopeResponse(options.envelope) as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>)
         .use(httpErrorHandler({ logger: logError, fallbackMessage: 'Internal Server Error' }))
         .use(clarifyErrors())
         .use(normalizeEvent(body));
       if (body === 'json') stack.use(httpJsonBodyParser());
       if (options.auth === 'required') stack.use(authenticate(options.tokenFrom, options.sameUserTokenFrom));
+      if (options.auth === 'optional') stack.use(optionalAuthentication(options.tokenFrom, options.sameUserTokenFrom));
       if (options.schema) stack.use(validator({ eventSchema: routeValidator(options.schema) }));
-      return stack.handler(async (event, context) => route({
+      if (idempotency) stack.use(idempotency.replay as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>);
+      return invocationScoped(stack.handler(async (event, context) => route({
         input: { body: event.body, query: event.queryStringParameters ?? {}, path: event.pathParameters ?? {} } as RouteInput<S>,
         caller: context.caller as HttpRequest<S, A>['caller'],
         event,
         context,
-      }));
+      })));
     },
   };
 }

@@ -1,11 +1,12 @@
 /**
  * @darkroom/runtime: what every Darkroom handler shares (DESIGN.md §1-2). Bundled into each function.
  */
-export { httpHandler, type HttpHandlerOptions, type HttpRequest, type BodyMode } from './http';
-export { queueHandler, type QueueHandlerOptions, type QueueMessage } from './queue';
+export { httpHandler, type HttpHandlerOptions, type HttpRequest, type BodyMode, type AuthMode } from './http';
+export type { HttpIdempotencyOptions } from './idempotency';
+export { queueHandler, attemptOf, maxReceiveCountVariable, type QueueHandlerOptions, type QueueMessage, type Attempt } from './queue';
 export { loadConfig, loadConfigMap, optionalEnv, isLocal, ConfigError } from './config';
 export { s3, dynamo, dynamoClient, sqs, ses, cognito, ec2 } from './aws';
-export { logger, tracer, metrics, MetricUnit } from './observability';
+export { logger, tracer, metrics, MetricUnit, invocationScoped, serviceOf } from './observability';
 export {
   createError, DomainError, badRequest, forbidden, notFound, conflict, payloadTooLarge,
   unsupportedMediaType, unprocessable, tooManyRequests,

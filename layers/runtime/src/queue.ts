@@ -1,13 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoClient } from './aws';
-import { loadConfig } from './config';
-import { logger, queueMetrics, tracer } from './observability';
+import { ConfigError, loadConfig } from './config';
+import { invocationScoped, queueMetrics, tracer } from './observability';
 
 /** Options of {@link queueHandler}. */
 export interface QueueHandlerOptions<T> {
@@ -22,19 +21,63 @@ export interface QueueHandlerOptions<T> {
   idempotency?: { key: (message: T, record: SQSRecord) => string; expiresAfterSeconds?: number };
 }
 
+/** Which delivery of a message this is: SQS's ApproximateReceiveCount, of the queue's maxReceiveCount. */
+export interface Attempt {
+  /** 1 for the first delivery. */
+  number: number;
+  /** Deliveries before SQS moves the message to the dead-letter queue (the queue's redrive policy). */
+  max: number;
+  /** True on the last delivery: a failure now sends the message to the DLQ, so the worker records it. */
+  last: boolean;
+}
+
 /** What the worker function receives for each message. */
 export interface QueueMessage<T> {
   message: T;
   record: SQSRecord;
+  /** Read when needed; throws ConfigError when the function was not told its queue's maxReceiveCount. */
+  attempt: Attempt;
 }
 
 const parseJson = (record: SQSRecord): unknown => JSON.parse(record.body);
 
 /**
+ * The variable that tells a queue's consumers its maxReceiveCount: `<QUEUE>_MAX_RECEIVE_COUNT`, the manifest's
+ * queue name in upper snake case (`dataset-exports` -> `DATASET_EXPORTS_MAX_RECEIVE_COUNT`). The build's
+ * environment (scripts/manifest.ts functionEnvironment, Terraform) sets it for every SQS-triggered function.
+ */
+export const maxReceiveCountVariable = (queue: string): string => `${queue.toUpperCase().replace(/-/g, '_')}_MAX_RECEIVE_COUNT`;
+
+/**
+ * The attempt of a record. The queue is found from the record's ARN, whose name ends in the manifest's
+ * queue name (`darkroom-prod-dataset-exports`): the longest ending that has a variable is the queue.
+ * @throws ConfigError when no `<QUEUE>_MAX_RECEIVE_COUNT` matches the record's queue
+ */
+export function attemptOf(record: SQSRecord): Attempt {
+  const parts = (record.eventSourceARN?.split(':').pop() ?? '').split('-');
+  for (let start = 0; start < parts.length; start++) {
+    const variable = maxReceiveCountVariable(parts.slice(start).join('-'));
+    const max = Number(process.env[variable]);
+    if (!process.env[variable] || !Number.isInteger(max) || max < 1) continue;
+    const number = Number(record.attributes.ApproximateReceiveCount ?? 1);
+    return { number, max, last: number >= max };
+  }
+  const queue = record.eventSourceARN?.split(':').pop() ?? 'unknown';
+  throw new ConfigError([`${maxReceiveCountVariable(queue)} (or one for a shorter ending of the queue name ${queue})`]);
+}
+
+/** The worker's input: `attempt` is computed when read, so workers that never ask need no variable. */
+function inputOf<T>(message: T, record: SQSRecord): QueueMessage<T> {
+  return Object.defineProperty({ message, record } as QueueMessage<T>, 'attempt', { get: () => attemptOf(record), enumerable: true });
+}
+
+/**
  * The one way to write an SQS-triggered Lambda. Each record is processed on its own with Powertools
  * batch processing and answered with a partial batch response (`batchItemFailures`), so one bad
  * message never retries its whole batch and goes to the DLQ after the queue's maxReceiveCount.
- * With `idempotency`, redelivered work is skipped (Powertools idempotency, DynamoDB-backed). Metrics:
+ * With `idempotency`, redelivered work is skipped (Powertools idempotency, DynamoDB-backed). The worker gets
+ * the delivery's {@link Attempt}, so it knows when a failure is final. Each invocation has its own logger
+ * and metrics ({@link invocationScoped}). Metrics:
  * ColdStart, MessagesProcessed / MessagesFailed per batch and the domain counters ({@link queueMetrics}).
  *
  * The worker throws to have the message retried; a message that can never succeed should be recorded
@@ -45,7 +88,7 @@ export function queueHandler<T = unknown>(options: QueueHandlerOptions<T> = {}) 
   return {
     handler(worker: (input: QueueMessage<T>) => Promise<unknown>) {
       const processor = new BatchProcessor(EventType.SQS);
-      let processRecord = async (record: SQSRecord) => worker({ message: parse(record), record });
+      let processRecord = async (record: SQSRecord) => worker(inputOf(parse(record), record));
       let idempotencyConfig: IdempotencyConfig | undefined;
       if (options.idempotency) {
         const { idempotencyTable } = loadConfig({ idempotencyTable: 'IDEMPOTENCY_TABLE' });
@@ -56,7 +99,7 @@ export function queueHandler<T = unknown>(options: QueueHandlerOptions<T> = {}) 
         });
         const once = makeIdempotent(
           async ({ record }: { idempotencyKey: string; record: SQSRecord; message: T }) => {
-            const result = await worker({ message: parse(record), record });
+            const result = await worker(inputOf(parse(record), record));
             return result ?? true;
           },
           {
@@ -69,14 +112,13 @@ export function queueHandler<T = unknown>(options: QueueHandlerOptions<T> = {}) 
           return once({ idempotencyKey: keyOf(message, record), record, message });
         };
       }
-      return middy<SQSEvent, SQSBatchResponse>()
-        .use(injectLambdaContext(logger, { resetKeys: true }))
+      return invocationScoped(middy<SQSEvent, SQSBatchResponse>()
         .use(queueMetrics<SQSEvent, SQSBatchResponse>())
         .use(captureLambdaHandler(tracer))
         .handler(async (event: SQSEvent, context: Context) => {
           idempotencyConfig?.registerLambdaContext(context);
           return processPartialResponse(event, processRecord, processor, { context });
-        });
+        }));
     },
   };
 }

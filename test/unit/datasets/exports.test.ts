@@ -157,7 +157,7 @@ describe('the export worker', () => {
     s3.on(PutObjectCommand).rejects(new Error('S3 down'));
     dynamo.on(UpdateCommand).resolves({});
     dynamo.on(TransactWriteCommand).resolves({});
-    const attempt = (n: string) => { const event = sqsEvent({ task_id: TASK_ID }); event.Records[0]!.attributes.ApproximateReceiveCount = n; return worker(event, lambdaContext()); };
+    const attempt = (n: string) => { const event = sqsEvent({ task_id: TASK_ID }); event.Records[0]!.attributes.ApproximateReceiveCount = n; event.Records[0]!.eventSourceARN = 'arn:aws:sqs:us-east-1:000000000000:darkroom-dataset-exports'; return worker(event, lambdaContext()); };
     await expect(attempt('1')).rejects.toThrow(/All records failed/);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect((await attempt('3')).batchItemFailures).toEqual([]);

@@ -207,6 +207,7 @@ describe('the unzip worker on S3 failures', () => {
   const attempt = (receiveCount: string) => {
     const event = sqsEvent({ owner: 'sub-1', job_id: 'j2' });
     event.Records[0]!.attributes.ApproximateReceiveCount = receiveCount;
+    event.Records[0]!.eventSourceARN = 'arn:aws:sqs:us-east-1:000000000000:darkroom-unzip';
     return worker(event, lambdaContext());
   };
   const lastStatus = () => dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input.ExpressionAttributeValues!).at(-1);
