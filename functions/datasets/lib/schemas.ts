@@ -71,7 +71,7 @@ export const downloadTask = {
     project_id: { type: 'string' },
     project_name: { type: 'string' },
     created_time: { type: 'string' },
-    updated_at: { type: 'string' },
+    updated_at: { type: 'string', format: 'date-time' },
     error: nullable({ type: 'string' }),
   },
   required: ['task_id', 'status', 'progress', 's3_key', 'presign_url', 'url', 'expires_in', 'expires_at', 'down_type', 'project_id', 'project_name', 'created_time', 'updated_at'],

@@ -49,7 +49,7 @@ export const contract = {
                   type: 'object',
                   properties: {
                     method: { const: 'POST' }, url: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } },
-                    content_type: { type: 'string' }, max_bytes: { type: 'integer' }, expires_in: { type: 'integer' }, expires_at: { type: 'string' },
+                    content_type: { type: 'string' }, max_bytes: { type: 'integer' }, expires_in: { type: 'integer' }, expires_at: { type: 'string', format: 'date-time' },
                   },
                   required: ['method', 'url', 'fields', 'content_type', 'max_bytes', 'expires_in', 'expires_at'],
                 },
