@@ -1,5 +1,5 @@
 /**
- * API under load (issue 11, item 5): autocannon, 50 connections for 15 s, against an authenticated
+ * API under load: autocannon, 50 connections for 15 s, against an authenticated
  * route on the local stack (GET /images/download/image: JWT verified by the jwt layer, revocation
  * checked in the auth table, the image read from DynamoDB, a presigned URL signed), and the same
  * handler invoked in this process with the same event, 50 at a time for 15 s, against the same

@@ -120,7 +120,7 @@ function responsesOf(fn: FunctionSpec, trigger: HttpTrigger, contract: RouteCont
   return responses;
 }
 
-/** HTTP routes whose schema.ts exports no `contract` (each route must: BRIEF.md "Response contracts"). */
+/** HTTP routes whose schema.ts exports no `contract` (every HTTP route must export one: the document and the response checks are built from it). */
 export async function routesWithoutContract(functions: FunctionSpec[] = loadManifest().functions): Promise<string[]> {
   const missing: string[] = [];
   for (const fn of functions) {

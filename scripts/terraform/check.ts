@@ -843,7 +843,7 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
 
 /** Everything {@link loadTree} found: the root, its modules by directory, and a resolver. */
 /**
- * What an operator needs to see the deployed stack run (issue 12), checked over every module:
+ * What an operator needs to see the deployed stack run, checked over every module:
  * - every `aws_cloudwatch_log_group` sets `retention_in_days`;
  * - every `aws_lambda_function` has `tracing_config { mode = "Active" }` (X-Ray);
  * - the root calls modules/monitoring once, with `function_names` covering every call of

@@ -3,7 +3,7 @@
  * `generation`), a fan-out of per-image work over the generation queue, per-output records that make
  * the work idempotent, and a finish that happens exactly once. See generation-worker.ts for the workers.
  *
- * Items besides part 1's (README.md beside this file): per output `pk = TASK#<task_id>`,
+ * Items besides the ones README.md beside this file lists: per output `pk = TASK#<task_id>`,
  * `sk = OUT#<source filename>#<index>` (written with attribute_not_exists in the same transaction as
  * the task's progress, so an output is never counted twice).
  */

@@ -13,11 +13,11 @@ export type JobKind = 'batch' | 'single';
 
 /** Limits of a job, and their reasons. */
 export const LIMITS = {
-  /** Files a job takes (issue 9). */
+  /** Files a job takes: each file is one analysis message and one results row, so this bounds a job's cost. */
   filesPerJob: 100,
-  /** A verification code's lifetime, seconds (issue 9: 15 minutes). */
+  /** A verification code's lifetime, seconds (15 minutes, as the upload URLs sent with it). */
   codeTtlSeconds: 900,
-  /** Wrong codes before the job's verification locks (issue 9). */
+  /** Wrong codes before the job's verification locks: 5 tries leave a 6-digit code a 1-in-200,000 chance. */
   codeAttempts: 5,
   /** E-mail changes per job: each sends a mail, so this caps what one jobID can make SES send. */
   emailChanges: 5,
