@@ -155,9 +155,9 @@ const optionalAuthentication = (
 };
 
 /** The idempotency middlewares, loaded on first use: routes without the option never initialise Powertools idempotency. */
-function lazyIdempotency(options: HttpIdempotencyOptions): { replay: MiddlewareObj<HttpEvent>; store: MiddlewareObj<HttpEvent> } {
+function lazyIdempotency(options: HttpIdempotencyOptions, onReplay: Parameters<typeof import('./idempotency').httpIdempotency>[1]): { replay: MiddlewareObj<HttpEvent>; store: MiddlewareObj<HttpEvent> } {
   let loaded: Promise<ReturnType<typeof import('./idempotency').httpIdempotency>> | undefined;
-  const get = () => (loaded ??= import('./idempotency').then(({ httpIdempotency }) => httpIdempotency(options)));
+  const get = () => (loaded ??= import('./idempotency').then(({ httpIdempotency }) => httpIdempotency(options, onReplay)));
   return {
     replay: { before: async (request) => (await get()).replay.before!(request as never) },
     store: {
@@ -184,11 +184,14 @@ function lazyIdempotency(options: HttpIdempotencyOptions): { replay: MiddlewareO
  */
 export function httpHandler<S extends RouteSchema, A extends AuthMode>(options: HttpHandlerOptions<S, A>) {
   const body = options.body ?? 'json';
-  const idempotency = options.idempotency ? lazyIdempotency(options.idempotency === true ? {} : options.idempotency) : undefined;
+  const metered = httpMetrics<HttpEvent, HttpResponse>();
+  const idempotency = options.idempotency
+    ? lazyIdempotency(options.idempotency === true ? {} : options.idempotency, (replayed) => metered.after(replayed as never))
+    : undefined;
   return {
     handler(route: RouteFunction<S, A>) {
       const stack = middy<HttpEvent, unknown, Error, AuthContext>()
-        .use(httpMetrics<HttpEvent, HttpResponse>() as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>);
+        .use(metered as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>);
       if (idempotency) stack.use(idempotency.store as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>);
       stack.use(captureLambdaHandler(tracer))
         .use(envelopeResponse(options.envelope) as MiddlewareObj<HttpEvent, unknown, Error, AuthContext>)

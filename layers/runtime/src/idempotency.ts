@@ -60,8 +60,9 @@ function keyOf(header: string): string {
  *
  * Returns two Middy middlewares: `replay` goes after authentication and validation (it claims the key or
  * answers the stored response), `store` goes outermost, so it stores the response as the envelope made it.
+ * A replay skips every later middleware: `onReplay` sees it first (the request's metrics count it).
  */
-export function httpIdempotency(options: HttpIdempotencyOptions = {}): { replay: MiddlewareObj; store: MiddlewareObj } {
+export function httpIdempotency(options: HttpIdempotencyOptions = {}, onReplay?: (request: { event: APIGatewayProxyEventV2; response: unknown }) => void): { replay: MiddlewareObj; store: MiddlewareObj } {
   const claimed = new WeakMap<object, Claim>();
   let persistence: DynamoDBPersistenceLayer | undefined;
   const store = (context: Context) => {
@@ -103,7 +104,9 @@ export function httpIdempotency(options: HttpIdempotencyOptions = {}): { replay:
           if (!(error instanceof IdempotencyItemAlreadyExistsError)) throw error;
           try {
             const record = error.existingRecord ? persistence.processExistingRecord(error.existingRecord, data) : await persistence.getRecord(data);
-            return replayOf(record);
+            const answer = replayOf(record);
+            onReplay?.({ event, response: answer });
+            return answer;
           } catch (problem) {
             if (problem instanceof IdempotencyValidationError) throw createError(422, 'This Idempotency-Key was used with another request body');
             throw problem;
