@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { maxReceiveCountVariable } from '../layers/runtime/src/receive-count';
 
 export const ROOT = resolve(__dirname, '..');
 export const MANIFEST_PATH = resolve(ROOT, 'functions/manifest.json');
@@ -148,12 +149,7 @@ export function parseReference(value: string): { kind: string; name: string } | 
   return match ? { kind: match[1]!, name: match[2]! } : undefined;
 }
 
-/**
- * The variable that tells an SQS-triggered function its queue's maxReceiveCount: the queue's name in
- * upper snake case (`dataset-exports` -> `DATASET_EXPORTS_MAX_RECEIVE_COUNT`), as the runtime's
- * queueHandler reads it (layers/runtime/src/queue.ts); Terraform sets the same (terraform/main.tf extra_env).
- */
-export const maxReceiveCountVariable = (queue: string): string => `${queue.toUpperCase().replace(/-/g, '_')}_MAX_RECEIVE_COUNT`;
+export { maxReceiveCountVariable } from '../layers/runtime/src/receive-count';
 
 let manifestQueues: Record<string, QueueSpec> | undefined;
 

@@ -3,7 +3,8 @@
  */
 export { httpHandler, type HttpHandlerOptions, type HttpRequest, type BodyMode, type AuthMode } from './http';
 export type { HttpIdempotencyOptions } from './idempotency';
-export { queueHandler, attemptOf, maxReceiveCountVariable, type QueueHandlerOptions, type QueueMessage, type Attempt } from './queue';
+export { maxReceiveCountVariable } from './receive-count';
+export { queueHandler, attemptOf, type QueueHandlerOptions, type QueueMessage, type Attempt } from './queue';
 export { loadConfig, loadConfigMap, optionalEnv, isLocal, ConfigError } from './config';
 export { s3, dynamo, dynamoClient, sqs, ses, cognito, ec2 } from './aws';
 export { logger, tracer, metrics, MetricUnit, invocationScoped, serviceOf } from './observability';

@@ -7,6 +7,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { dynamoClient } from './aws';
 import { ConfigError, loadConfig } from './config';
 import { invocationScoped, queueMetrics, tracer } from './observability';
+import { maxReceiveCountVariable } from './receive-count';
 
 /** Options of {@link queueHandler}. */
 export interface QueueHandlerOptions<T> {
@@ -40,13 +41,6 @@ export interface QueueMessage<T> {
 }
 
 const parseJson = (record: SQSRecord): unknown => JSON.parse(record.body);
-
-/**
- * The variable that tells a queue's consumers its maxReceiveCount: `<QUEUE>_MAX_RECEIVE_COUNT`, the manifest's
- * queue name in upper snake case (`dataset-exports` -> `DATASET_EXPORTS_MAX_RECEIVE_COUNT`). The build's
- * environment (scripts/manifest.ts functionEnvironment, Terraform) sets it for every SQS-triggered function.
- */
-export const maxReceiveCountVariable = (queue: string): string => `${queue.toUpperCase().replace(/-/g, '_')}_MAX_RECEIVE_COUNT`;
 
 /**
  * The attempt of a record. The queue is found from the record's ARN, whose name ends in the manifest's
