@@ -36,9 +36,11 @@ export async function listProjectsInfo(deps: DatasetsDeps, owner: Owner) {
 
 /**
  * `/projects/info {project_name | project_id}`: one project's details; `groups` is null while it holds no data.
- * @throws 404 for a name or id the caller has no project of; 400 when both are given and name different projects
+ * @throws 404 for a name or id the caller has no project of; 400 when neither is given, or both and they
+ *   name different projects
  */
 export async function projectInfo(deps: DatasetsDeps, owner: Owner, which: { project_name?: string; project_id?: string }) {
+  if (which.project_id === undefined && which.project_name === undefined) throw badRequest('give project_name or project_id');
   const project = which.project_id !== undefined
     ? await requireProject(deps.table, owner, which.project_id)
     : await requireProjectByName(deps.table, owner, which.project_name!);

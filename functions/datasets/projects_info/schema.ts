@@ -3,13 +3,13 @@ import { groupDetail, groupsMap, projectId, projectName, tokenFields } from '../
 
 /**
  * POST /projects/info (seed 003 names the project by `project_name`); `project_id`, which every other
- * project route takes, names it too. With both, they must be the same project's.
+ * project route takes, names it too. One of them is required (400 naming both otherwise); with both,
+ * they must be the same project's.
  */
 export const schema = {
   body: {
     type: 'object',
     properties: { ...tokenFields, project_name: projectName, project_id: projectId },
-    anyOf: [{ required: ['project_name'] }, { required: ['project_id'] }],
     additionalProperties: false,
   },
 } as const satisfies RouteSchema;
