@@ -17,7 +17,8 @@ import { spawnStack, stopStack } from '../local/spawn';
 import { functionEnvironment, loadManifest, ROOT } from '../manifest';
 
 const CONNECTIONS = 50;
-const SECONDS = 15;
+/** Seconds of load per figure; 3 with `npm run bench -- --quick`. */
+const SECONDS = process.env.DARKROOM_BENCH_QUICK === '1' ? 3 : 15;
 const ROUTE = 'images-download-image';
 
 interface Figures { perSecond: number; p50: number; p99: number; errors: number }
