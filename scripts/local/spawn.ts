@@ -36,6 +36,8 @@ export interface SpawnedStack {
 
 /** Stacks this process spawned and has not stopped: pid -> directory. */
 const live = new Map<number, string>();
+/** Stops in progress, by pid (a signal during a stop waits for it instead of cutting it short). */
+const stopping = new Map<number, Promise<void>>();
 let hooksInstalled = false;
 
 /**
@@ -98,8 +100,16 @@ export async function spawnStack(env: Record<string, string> = {}, timeoutMs = 1
  * Stops a spawned stack (SIGTERM: start.ts stops its emulators), waits up to 20 s, then kills what is
  * left of its process group, and removes its directory unless `keep`.
  */
-export async function stopStack(pid: number, dir: string, keep = false): Promise<void> {
-  live.delete(pid);
+export function stopStack(pid: number, dir: string, keep = false): Promise<void> {
+  let stopped = stopping.get(pid);
+  if (!stopped) {
+    stopped = stopGroup(pid, dir, keep).finally(() => { live.delete(pid); stopping.delete(pid); });
+    stopping.set(pid, stopped);
+  }
+  return stopped;
+}
+
+async function stopGroup(pid: number, dir: string, keep: boolean): Promise<void> {
   try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
