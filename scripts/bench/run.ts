@@ -26,7 +26,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 function runBench(name: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench', `${name}.ts`)], { stdio: 'inherit', cwd: ROOT, env });
+  // In a process group of its own, so a signal reaches it once, from us: Ctrl-C and `timeout` signal
+  // our group, and a second signal would make it kill its stacks at once instead of stopping them.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench', `${name}.ts`)], { stdio: ['ignore', 'inherit', 'inherit'], cwd: ROOT, env, detached: true });
   running = child;
   return new Promise((done) => child.once('exit', (code, signal) => { running = undefined; done(code ?? (signal ? 1 : 0)); }));
 }

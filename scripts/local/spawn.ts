@@ -43,13 +43,18 @@ let hooksInstalled = false;
 /**
  * A spawned stack runs in its own process group (so a terminal's Ctrl-C reaches it only through us):
  * on SIGINT/SIGTERM this process stops the stacks it started (in order, as {@link stopStack}) and then
- * exits 130/143, and on exit it SIGKILLs any still running, so a benchmark killed by `timeout` or
+ * exits 130/143, and on exit it SIGKILLs any still running (and removes its directory), so a benchmark killed by `timeout` or
  * Ctrl-C leaves no stack behind. A second signal kills them at once.
  */
 function installHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  const killAll = () => { for (const pid of live.keys()) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } } };
+  const killAll = () => {
+    for (const [pid, dir] of live) {
+      try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
   process.on('exit', killAll);
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
