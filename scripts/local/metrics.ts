@@ -74,7 +74,8 @@ export class MetricsCollector {
 
   /**
    * What the stack prints when it stops. `groups` (the default): one line per metric name with its sum,
-   * how many functions reported it, and the sum per value of each other dimension that has at most
+   * how many functions reported it (for metrics with a `function_name`), and the sum per value of each
+   * other dimension that has at most
    * {@link GROUP_VALUES} values (e.g. `outcome 2xx=120 4xx=3`). `full`: one line per series
    * (`DARKROOM_METRICS_SUMMARY=full`).
    */
@@ -90,22 +91,24 @@ export class MetricsCollector {
     }
     const groups = new Map<string, MetricSeries[]>();
     for (const entry of entries) groups.set(entry.name, [...groups.get(entry.name) ?? [], entry]);
+    const width = Math.max(20, ...[...groups.keys()].map((name) => name.length));
     const lines = [...groups].map(([name, series]) => {
       const sum = series.reduce((total, entry) => total + entry.sum, 0);
-      const functions = new Set(series.map((entry) => entry.dimensions.function_name ?? entry.dimensions.service).filter(Boolean));
+      const functions = new Set(series.map((entry) => entry.dimensions.function_name).filter(Boolean));
       const byDimension = new Map<string, Map<string, number>>();
       for (const entry of series) {
         for (const [dimension, value] of Object.entries(entry.dimensions)) {
-          if (dimension === 'function_name' || dimension === 'service') continue;
+          if (dimension === 'function_name') continue;
           const values = byDimension.get(dimension) ?? new Map<string, number>();
           values.set(value, (values.get(value) ?? 0) + entry.sum);
           byDimension.set(dimension, values);
         }
       }
-      const split = [...byDimension].filter(([, values]) => values.size <= GROUP_VALUES)
+      // One service everywhere (all functions in one process share it) says nothing.
+      const split = [...byDimension].filter(([dimension, values]) => values.size <= GROUP_VALUES && !(dimension === 'service' && values.size === 1))
         .map(([dimension, values]) => `${dimension} ${[...values].sort(([a], [b]) => a.localeCompare(b)).map(([value, n]) => `${value}=${n}`).join(' ')}`);
       const where = functions.size ? `${functions.size} function${functions.size === 1 ? '' : 's'}` : '';
-      return `  ${name.padEnd(20)} ${String(sum).padStart(7)}  ${[where, ...split].filter(Boolean).join('; ')}`;
+      return `  ${name.padEnd(width)} ${String(sum).padStart(7)}  ${[where, ...split].filter(Boolean).join('; ')}`.trimEnd();
     });
     return [`metrics (sum per metric; every series: DARKROOM_METRICS_SUMMARY=full, or GET /_local/metrics while running):`, ...lines].join('\n');
   }
