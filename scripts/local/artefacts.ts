@@ -301,14 +301,14 @@ export class ArtefactRuntime implements FunctionRuntime {
 const BUILD_OUTPUT_TAIL = 40;
 
 /**
- * Runs `npm run build` (scripts/build/build.ts; `script` replaces it) in a child process, printing its
+ * Runs `npm run build [-- args]` (scripts/build/build.ts; `script` replaces it) in a child process, printing its
  * progress lines as they come (`[n/total] <function> <size>`), and kills it if this process exits first.
  * @throws Error naming the exit code or signal and quoting the end of the build's stderr (or, when it
  *   wrote none, of its stdout), or saying it printed nothing
  */
-export async function buildArtefacts(print: (line: string) => void = (line) => console.log(line), script = join(ROOT, 'scripts/build/build.ts')): Promise<void> {
-  print('artefact mode: building the zips (npm run build; a few minutes on a 2-core machine, DARKROOM_ARTEFACTS_NO_BUILD=1 takes dist/ as it is)');
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+export async function buildArtefacts(print: (line: string) => void = (line) => console.log(line), script = join(ROOT, 'scripts/build/build.ts'), args: string[] = []): Promise<void> {
+  print(`building the zips (npm run build${args.length ? ` -- ${args.join(' ')}` : ''}; a full build takes a few minutes on a 2-core machine)`);
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const killBuild = () => child.kill('SIGTERM');
@@ -342,7 +342,10 @@ export const artefactModeRequested = (argv = process.argv, env = process.env): b
  */
 export async function startArtefactMode(functions: FunctionSpec[], options: Omit<ArtefactRuntimeOptions, 'layout'> & { dist?: string }): Promise<ArtefactRuntime> {
   const dist = options.dist ?? join(ROOT, 'dist');
-  if (process.env.DARKROOM_ARTEFACTS_NO_BUILD !== '1') await buildArtefacts();
+  if (process.env.DARKROOM_ARTEFACTS_NO_BUILD !== '1') {
+    console.log('artefact mode: building dist/ first (DARKROOM_ARTEFACTS_NO_BUILD=1 takes it as it is)');
+    await buildArtefacts();
+  }
   const runtime = new ArtefactRuntime({ ...options, layout: await prepareArtefacts(functions, dist) });
   useRuntime(runtime);
   return runtime;
