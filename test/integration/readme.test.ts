@@ -18,6 +18,9 @@ import { stack } from '../support/stack';
 /** Longest time one file's blocks may take (the README's walk takes about a minute on a loaded 2-core machine). */
 const FILE_TIMEOUT_MS = 300_000;
 
+/** The commands the README's blocks use besides bash's own (the README lists them). */
+const TOOLS = ['curl', 'jq', 'md5sum', 'file', 'mktemp'];
+
 /** Untracked files not ignored by git, or undefined outside a git checkout. */
 function untracked(): string[] | undefined {
   try {
@@ -32,7 +35,12 @@ interface Run { code: number | null; stdout: string; stderr: string }
 /** Runs one file's blocks in one bash; `::block N::` lines on stdout mark where each block starts. */
 function runBlocks(file: string, blocks: Array<{ line: number; code: string }>): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'readme-blocks-'));
-  const script = ['set -euo pipefail', 'trap \'echo "failed at line $LINENO of the block: $BASH_COMMAND" >&2\' ERR'];
+  const script = [
+    'set -euo pipefail',
+    // What the README says the blocks need, named before anything runs.
+    `for tool in ${TOOLS.join(' ')}; do command -v $tool > /dev/null || { echo "the documentation's shell blocks need $tool (install it)" >&2; exit 3; }; done`,
+    'trap \'echo "failed at line $LINENO of the block: $BASH_COMMAND" >&2\' ERR',
+  ];
   blocks.forEach((block, index) => {
     const path = join(dir, `block-${index + 1}.sh`);
     writeFileSync(path, `${block.code}\n`);
