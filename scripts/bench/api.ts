@@ -17,7 +17,10 @@ import { spawnStack, stopStack } from '../local/spawn';
 import { functionEnvironment, loadManifest, ROOT } from '../manifest';
 
 const CONNECTIONS = 50;
-const SECONDS = 15;
+/** Seconds of load per figure; 3 with `npm run bench -- --quick`. */
+const SECONDS = process.env.DARKROOM_BENCH_QUICK === '1' ? 3 : 15;
+/** Seconds of each reference figure (adapter alone, DynamoDB alone); 2 with --quick. */
+const REFERENCE_SECONDS = process.env.DARKROOM_BENCH_QUICK === '1' ? 2 : 5;
 const ROUTE = 'images-download-image';
 
 interface Figures { perSecond: number; p50: number; p99: number; errors: number }
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
     const headers = { authorization: `Bearer ${user.idToken}` };
 
     const stackRun = await autocannon({ url: `${stack.ready.api}${path}?${query}`, connections: CONNECTIONS, duration: SECONDS, headers });
-    const adapter = await autocannon({ url: `${stack.ready.api}/no/such/route`, connections: CONNECTIONS, duration: 5 });
+    const adapter = await autocannon({ url: `${stack.ready.api}/no/such/route`, connections: CONNECTIONS, duration: REFERENCE_SECONDS });
 
     // The same handler in this process, configured as start.ts configures the stack's.
     const manifest = loadManifest();
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
       credentials: { accessKeyId: stack.ready.env.AWS_ACCESS_KEY_ID!, secretAccessKey: stack.ready.env.AWS_SECRET_ACCESS_KEY! },
     });
     const table = stack.ready.resources['table:images']!;
-    const getItem = await loadInProcess(async () => Boolean((await dynamo.send(new GetCommand({ TableName: table, Key: { pk: user.sub, sk: `IMAGE#${imageId}` } }))).Item), CONNECTIONS, 5);
+    const getItem = await loadInProcess(async () => Boolean((await dynamo.send(new GetCommand({ TableName: table, Key: { pk: user.sub, sk: `IMAGE#${imageId}` } }))).Item), CONNECTIONS, REFERENCE_SECONDS);
 
     const failures = stackRun.non2xx + stackRun.errors + stackRun.timeouts;
     const row = (label: string, f: { perSecond: number; p50: number; p99: number }, note = '') =>
@@ -91,8 +94,8 @@ async function main(): Promise<void> {
     console.log(row('same handler in process', inProcess, inProcess.errors ? `  (${inProcess.errors} errors)` : ''));
     console.log(`  ratio stack / in process: ${(stackRun.requests.average / inProcess.perSecond).toFixed(2)} (req/s)`);
     console.log('  where the time goes:');
-    console.log(row('HTTP adapter alone (404, 5 s)', { perSecond: adapter.requests.average, p50: adapter.latency.p50, p99: adapter.latency.p99 }));
-    console.log(row('DynamoDB Local GetItem (5 s)', getItem));
+    console.log(row(`HTTP adapter alone (404, ${REFERENCE_SECONDS} s)`, { perSecond: adapter.requests.average, p50: adapter.latency.p50, p99: adapter.latency.p99 }));
+    console.log(row(`DynamoDB Local GetItem (${REFERENCE_SECONDS} s)`, getItem));
   } finally {
     await stopStack(stack.pid, stack.dir);
   }

@@ -10,10 +10,10 @@
  * Functions read their configuration at load, so each gets its manifest environment with stand-in
  * names (nothing is called during init).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { artefactEnvironment, prepareArtefacts } from '../local/artefacts';
+import { artefactEnvironment, buildArtefacts, prepareArtefacts } from '../local/artefacts';
 import { awsName, functionEnvironment, layersOf, loadManifest, ROOT, type FunctionSpec } from '../manifest';
 
 const GOAL_MS = 60;
@@ -62,12 +62,14 @@ function coldInit(fn: FunctionSpec, env: Record<string, string>, bootstrap: stri
 }
 
 async function main(): Promise<void> {
-  const { functions } = loadManifest();
-  const missing = functions.some((fn) => !existsSync(join(DIST, 'functions', `${fn.name}.zip`)));
-  if (missing || process.env.BENCH_BUILD === '1') {
-    console.log('cold init: building dist/ (npm run build)...');
-    const build = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build/build.ts')], { cwd: ROOT, stdio: 'ignore' });
-    if (build.status !== 0) throw new Error('npm run build failed');
+  const all = loadManifest().functions;
+  // `npm run bench -- --quick`: the first function of each service, built alone if its zip is missing.
+  const quick = process.env.DARKROOM_BENCH_QUICK === '1';
+  const functions = quick ? all.filter((fn, i) => all.findIndex((other) => other.name.split('-')[0] === fn.name.split('-')[0]) === i) : all;
+  const missing = functions.filter((fn) => !existsSync(join(DIST, 'functions', `${fn.name}.zip`)));
+  if (missing.length || process.env.BENCH_BUILD === '1') {
+    console.log('cold init: building the zips first');
+    await buildArtefacts((line) => console.log(line), undefined, quick ? missing.map((fn) => fn.name) : []);
   }
   const layout = await prepareArtefacts(functions, DIST);
   const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));

@@ -75,8 +75,12 @@ function rruleOnly(inputs: ReturnType<typeof rruleInputs>): number {
 /** Fresh record objects, as a request reads them from DynamoDB (so each run compiles its rules). */
 const fresh = (events: EventRecord[]) => events.map((event) => ({ ...event }));
 
-function measure(label: string, runs: number, body: () => unknown): { p50: number; p99: number } {
-  for (let i = 0; i < 3; i++) body();
+/** `npm run bench -- --quick`: a fifth of the runs and one warm-up. */
+const QUICK = process.env.DARKROOM_BENCH_QUICK === '1';
+
+function measure(label: string, fullRuns: number, body: () => unknown): { p50: number; p99: number } {
+  const runs = QUICK ? Math.max(2, Math.ceil(fullRuns / 5)) : fullRuns;
+  for (let i = 0; i < (QUICK ? 1 : 3); i++) body();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();

@@ -29,7 +29,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: nu
 }
 
 async function main(): Promise<void> {
-  const generated = await timed(async () => [...await screenshotCases(4), ...await videoCases(2)]);
+  // `npm run bench -- --quick`: one case per category (precision and recall are then only a smoke check).
+  const quick = process.env.DARKROOM_BENCH_QUICK === '1';
+  const generated = await timed(async () => [...await screenshotCases(quick ? 1 : 4), ...await videoCases(quick ? 1 : 2)]);
   const cases = generated.value;
   console.log(`visual analysers: ${cases.length} labelled cases generated in ${generated.seconds.toFixed(1)} s`);
   const image = new BuiltinImageAnalyser();
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
   console.log(`  image analyser      ${analysedImagesPerSecond.toFixed(2).padStart(8)} images/s   (${(1000 / analysedImagesPerSecond).toFixed(0)} ms each; OCR included)`);
   console.log(`  bare sharp decode   ${bareImagesPerSecond.toFixed(2).padStart(8)} images/s`);
   console.log(`  ratio analyser / bare decode: ${(analysedImagesPerSecond / bareImagesPerSecond).toFixed(3)}`);
-  console.log(`recordings: ${videos.length} (${videoSeconds.toFixed(1)} s of video: 6 generated 240x426, and the 1280x852 and 1280x720 fixtures)`);
+  console.log(`recordings: ${videos.length} (${videoSeconds.toFixed(1)} s of video: ${videos.length - 2} generated 240x426, and the 1280x852 and 1280x720 fixtures)`);
   console.log(`  video analyser      ${(videoSeconds / videoAnalysisSeconds).toFixed(2).padStart(8)} video s/s`);
   console.log(`  bare ffmpeg decode  ${(videoSeconds / bareFfmpeg).toFixed(2).padStart(8)} video s/s`);
   console.log(`  ratio analyser / bare decode: ${(bareFfmpeg / videoAnalysisSeconds).toFixed(3)}`);

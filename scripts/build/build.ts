@@ -12,7 +12,7 @@
  * - dist/layers/vision.zip: tesseract.js with its WebAssembly core and English model, and OpenCV.js, with
  *   their dependencies (layers/vision/README.md); functions with this layer leave them external.
  * - dist/openapi.json: the API's OpenAPI 3.1 document (scripts/build/openapi.ts).
- * Prints each artefact's size. Arguments, if any, are name prefixes: `npm run build -- images- auth-user`
+ * Prints each artefact's size as it is built (`[n/total] ...`). Arguments, if any, are name prefixes: `npm run build -- images- auth-user`
  * builds only the functions whose names start with one of them, and leaves the other zips in dist/ as they are.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -138,11 +138,14 @@ async function main(): Promise<void> {
   // others stay usable (artefact mode with DARKROOM_ARTEFACTS_NO_BUILD=1 after rebuilding one function).
   if (prefixes.length) await Promise.all(functions.map((fn) => rm(join(DIST, 'functions', `${fn.name}.zip`), { force: true })));
   else await rm(DIST, { recursive: true, force: true });
-  const lines = [await buildJwtLayer(), await buildSharpLayer(), await buildFfmpegLayer(), await buildVisionLayer()];
-  for (const fn of functions) lines.push(await buildFunction(fn));
+  // Each artefact's line as soon as it is built: a full build takes minutes on a small machine.
+  const total = 4 + functions.length;
+  let done = 0;
+  const report = (line: string) => console.log(`[${String(++done).padStart(String(total).length)}/${total}] ${line}`);
+  for (const layer of [buildJwtLayer, buildSharpLayer, buildFfmpegLayer, buildVisionLayer]) report(await layer());
+  for (const fn of functions) report(await buildFunction(fn));
   await mkdir(DIST, { recursive: true });
   await writeFile(join(DIST, 'openapi.json'), JSON.stringify(await openApiDocument(), null, 2));
-  console.log(lines.join('\n'));
   console.log(`built ${functions.length} functions and 4 layers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

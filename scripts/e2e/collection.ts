@@ -1,5 +1,5 @@
 /**
- * `npm run postman`: assembles test/e2e/darkroom.postman_collection.json, the QA team's collection,
+ * `npm run postman:assemble`: assembles test/e2e/darkroom.postman_collection.json, the QA team's collection,
  * from one folder per service in test/e2e/folders/ (each service's requests stay next to each other
  * and can be edited without touching the rest). The order puts folders that log out last.
  * test/e2e/postman.test.ts fails when the committed collection differs from the assembled one.
@@ -24,7 +24,7 @@ export function assembleCollection(): string {
   const collection = {
     info: {
       name: 'Darkroom',
-      description: 'Every Darkroom route, in the order a user meets them. Run against the local stack (`npm start`) with `npx newman run test/e2e/darkroom.postman_collection.json`, or against a deployment with --env-var baseUrl=<API URL> (the outbox requests need the local stack).',
+      description: 'Every Darkroom route, in the order a user meets them. Run against the local stack (`npm start`) with `npm run postman` (baseUrl http://127.0.0.1:$PORT, 3000 by default), or `npx newman run test/e2e/darkroom.postman_collection.json --env-var baseUrl=<API URL>` (the outbox requests need the local stack).',
       schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
     },
     variable: [{ key: 'baseUrl', value: 'http://127.0.0.1:3000' }],

@@ -2,11 +2,14 @@
  * The local stand-in for API Gateway's HTTP API: serves every `http` route of the manifest, turning each
  * request into a real payload-format-2.0 `APIGatewayProxyEventV2` and the handler's result back into an
  * HTTP response, with API Gateway's limits (6 MB Lambda payload -> 413, integration timeout -> 504).
+ * An unmatched route answers 404 (405 for a known path with another method) in the envelope of the
+ * service the path belongs to.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { envelopes, serviceEnvelopes } from '../../layers/runtime/src/envelopes';
 import type { FunctionSpec, HttpTrigger } from '../manifest';
 import { invoke, LambdaTimeoutError } from './lambda';
 
@@ -102,6 +105,22 @@ function writeResult(response: ServerResponse, result: unknown): void {
   response.writeHead(structured.statusCode ?? 200, headers).end(body);
 }
 
+/** A path's first segment, `/user/abc/free_slots` -> `user`. */
+const firstSegment = (path: string) => path.split('/')[1] ?? '';
+
+/**
+ * The envelope for the gateway's own answers (404, 405) on `path`: that of the service whose routes
+ * start with the same first segment (`/user/...` -> social's `{response: null, message}`), else plain `{message}`.
+ */
+function gatewayEnvelope(routes: Route[]): (path: string) => (message: string) => unknown {
+  const services = new Map<string, string>();
+  for (const route of routes) {
+    const service = /^functions\/([^/]+)\//.exec(route.fn.entry)?.[1];
+    if (service) services.set(firstSegment(route.trigger.path), service);
+  }
+  return (path) => envelopes[serviceEnvelopes[services.get(firstSegment(path)) ?? ''] ?? 'plain'].failure;
+}
+
 const sendJson = (response: ServerResponse, status: number, body: unknown) =>
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
@@ -136,6 +155,7 @@ export interface HttpApi {
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const routes = options.functions.flatMap((fn) => fn.trigger.type === 'http' ? [compile(fn, fn.trigger)] : []);
   const log = options.log ?? (() => undefined);
+  const failureAt = gatewayEnvelope(routes);
   let draining = false;
   let inFlight = 0;
   let settled: (() => void) | undefined;
@@ -155,7 +175,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       }
       const candidates = routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((c) => c.match);
       const found = candidates.find((c) => c.route.trigger.method === request.method);
-      if (!found) return sendJson(response, candidates.length ? 405 : 404, { message: candidates.length ? 'Method Not Allowed' : 'Not Found' });
+      if (!found) return sendJson(response, candidates.length ? 405 : 404, failureAt(url.pathname)(candidates.length ? 'Method Not Allowed' : 'Not Found'));
       const body = await readBody(request);
       const event = toEvent(request, url, found.route, found.match!, body);
       if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_LIMIT) {

@@ -23,7 +23,7 @@
  * environment handles one invocation at a time; concurrent invocations start more, up to
  * `maxEnvironments` per function, as Lambda scales out. A timed-out environment is discarded.
  */
-import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -297,6 +297,38 @@ export class ArtefactRuntime implements FunctionRuntime {
   }
 }
 
+/** How many lines of a failed build's output its error quotes. */
+const BUILD_OUTPUT_TAIL = 40;
+
+/**
+ * Runs `npm run build [-- args]` (scripts/build/build.ts; `script` replaces it) in a child process, printing its
+ * progress lines as they come (`[n/total] <function> <size>`), and kills it if this process exits first.
+ * @throws Error naming the exit code or signal and quoting the end of the build's stderr (or, when it
+ *   wrote none, of its stdout), or saying it printed nothing
+ */
+export async function buildArtefacts(print: (line: string) => void = (line) => console.log(line), script = join(ROOT, 'scripts/build/build.ts'), args: string[] = []): Promise<void> {
+  print(`building the zips (npm run build${args.length ? ` -- ${args.join(' ')}` : ''}; a full build takes a few minutes on a 2-core machine)`);
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killBuild = () => child.kill('SIGTERM');
+  process.once('exit', killBuild);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const keep = (lines: string[], line: string) => { lines.push(line); if (lines.length > BUILD_OUTPUT_TAIL) lines.shift(); };
+  createInterface({ input: child.stdout! }).on('line', (line) => { keep(stdout, line); print(`  build: ${line}`); });
+  createInterface({ input: child.stderr! }).on('line', (line) => keep(stderr, line));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (exitCode, exitSignal) => done([exitCode, exitSignal]));
+  });
+  process.removeListener('exit', killBuild);
+  if (code === 0) return;
+  const how = signal ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}` : `exited with code ${code}`;
+  const output = stderr.length ? `stderr:\n${stderr.join('\n')}` : stdout.length ? `no stderr; stdout ended:\n${stdout.join('\n')}` : 'it printed nothing';
+  throw new Error(`npm run build ${how}; ${output}`);
+}
+
 /** True when the stack should run the artefacts: `--artefacts` on the command line, or DARKROOM_ARTEFACTS=1. */
 export const artefactModeRequested = (argv = process.argv, env = process.env): boolean =>
   argv.includes('--artefacts') || env.DARKROOM_ARTEFACTS === '1';
@@ -311,8 +343,8 @@ export const artefactModeRequested = (argv = process.argv, env = process.env): b
 export async function startArtefactMode(functions: FunctionSpec[], options: Omit<ArtefactRuntimeOptions, 'layout'> & { dist?: string }): Promise<ArtefactRuntime> {
   const dist = options.dist ?? join(ROOT, 'dist');
   if (process.env.DARKROOM_ARTEFACTS_NO_BUILD !== '1') {
-    const build = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build/build.ts')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+    console.log('artefact mode: building dist/ first (DARKROOM_ARTEFACTS_NO_BUILD=1 takes it as it is)');
+    await buildArtefacts();
   }
   const runtime = new ArtefactRuntime({ ...options, layout: await prepareArtefacts(functions, dist) });
   useRuntime(runtime);

@@ -22,6 +22,9 @@ interface EmfDocument {
   [key: string]: unknown;
 }
 
+/** A dimension with more values than this is left out of a group's line (it would be a table of its own). */
+export const GROUP_VALUES = 6;
+
 /** Sums the EMF metrics it is given; see the module comment. */
 export class MetricsCollector {
   private readonly series = new Map<string, MetricSeries>();
@@ -69,15 +72,45 @@ export class MetricsCollector {
     return { totals: this.totals(), series: this.list() };
   }
 
-  /** A table for the console: one line per series, most significant dimensions first. */
-  summary(): string {
+  /**
+   * What the stack prints when it stops. `groups` (the default): one line per metric name with its sum,
+   * how many functions reported it (for metrics with a `function_name`), and the sum per value of each
+   * other dimension that has at most
+   * {@link GROUP_VALUES} values (e.g. `outcome 2xx=120 4xx=3`). `full`: one line per series
+   * (`DARKROOM_METRICS_SUMMARY=full`).
+   */
+  summary(detail: 'groups' | 'full' = 'groups'): string {
     const entries = this.list();
     if (!entries.length) return 'metrics: none recorded';
-    const label = (entry: MetricSeries) => {
-      const { service, function_name: fn, ...rest } = entry.dimensions;
-      return [fn ?? service, ...Object.entries(rest).map(([name, value]) => `${name}=${value}`)].filter(Boolean).join(' ');
-    };
-    return ['metrics (sum per series):', ...entries.map((entry) => `  ${entry.name.padEnd(20)} ${String(entry.sum).padStart(7)}  ${label(entry)}`)].join('\n');
+    if (detail === 'full') {
+      const label = (entry: MetricSeries) => {
+        const { service, function_name: fn, ...rest } = entry.dimensions;
+        return [fn ?? service, ...Object.entries(rest).map(([name, value]) => `${name}=${value}`)].filter(Boolean).join(' ');
+      };
+      return ['metrics (sum per series):', ...entries.map((entry) => `  ${entry.name.padEnd(20)} ${String(entry.sum).padStart(7)}  ${label(entry)}`)].join('\n');
+    }
+    const groups = new Map<string, MetricSeries[]>();
+    for (const entry of entries) groups.set(entry.name, [...groups.get(entry.name) ?? [], entry]);
+    const width = Math.max(20, ...[...groups.keys()].map((name) => name.length));
+    const lines = [...groups].map(([name, series]) => {
+      const sum = series.reduce((total, entry) => total + entry.sum, 0);
+      const functions = new Set(series.map((entry) => entry.dimensions.function_name).filter(Boolean));
+      const byDimension = new Map<string, Map<string, number>>();
+      for (const entry of series) {
+        for (const [dimension, value] of Object.entries(entry.dimensions)) {
+          if (dimension === 'function_name') continue;
+          const values = byDimension.get(dimension) ?? new Map<string, number>();
+          values.set(value, (values.get(value) ?? 0) + entry.sum);
+          byDimension.set(dimension, values);
+        }
+      }
+      // One service everywhere (all functions in one process share it) says nothing.
+      const split = [...byDimension].filter(([dimension, values]) => values.size <= GROUP_VALUES && !(dimension === 'service' && values.size === 1))
+        .map(([dimension, values]) => `${dimension} ${[...values].sort(([a], [b]) => a.localeCompare(b)).map(([value, n]) => `${value}=${n}`).join(' ')}`);
+      const where = functions.size ? `${functions.size} function${functions.size === 1 ? '' : 's'}` : '';
+      return `  ${name.padEnd(width)} ${String(sum).padStart(7)}  ${[where, ...split].filter(Boolean).join('; ')}`.trimEnd();
+    });
+    return [`metrics (sum per metric; every series: DARKROOM_METRICS_SUMMARY=full, or GET /_local/metrics while running):`, ...lines].join('\n');
   }
 }
 

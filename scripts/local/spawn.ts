@@ -34,6 +34,40 @@ export interface SpawnedStack {
   exited: Promise<number | null>;
 }
 
+/** Stacks this process spawned and has not stopped: pid -> directory. */
+const live = new Map<number, string>();
+/** Stops in progress, by pid (a signal during a stop waits for it instead of cutting it short). */
+const stopping = new Map<number, Promise<void>>();
+let hooksInstalled = false;
+
+/**
+ * A spawned stack runs in its own process group (so a terminal's Ctrl-C reaches it only through us):
+ * on SIGINT/SIGTERM this process stops the stacks it started (in order, as {@link stopStack}) and then
+ * exits 130/143, and on exit it SIGKILLs any still running (and removes its directory), so a benchmark killed by `timeout` or
+ * Ctrl-C leaves no stack behind. A second signal kills them at once.
+ */
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  const killAll = () => {
+    for (const [pid, dir] of live) {
+      try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  process.on('exit', killAll);
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      const code = signal === 'SIGINT' ? 130 : 143;
+      if (stopping || !live.size) { killAll(); process.exit(code); }
+      stopping = true;
+      console.error(`\n${signal}: stopping the local stack(s) this process started`);
+      void Promise.all([...live].map(([pid, dir]) => stopStack(pid, dir))).finally(() => process.exit(code));
+    });
+  }
+}
+
 /**
  * @param env - extra environment for the stack (e.g. DARKROOM_RETRY_DELAY; PORT and DARKROOM_BASE_PORT
  *   to keep the same endpoints across restarts)
@@ -54,11 +88,13 @@ export async function spawnStack(env: Record<string, string> = {}, timeoutMs = 1
     stdio: ['ignore', log, log],
     detached: true,
   });
+  installHooks();
+  live.set(child.pid!, dir);
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const started = Date.now();
   while (!existsSync(readyFile)) {
-    if (child.exitCode !== null) throw new Error(`local stack exited with ${child.exitCode}; see ${logFile}`);
-    if (Date.now() - started > timeoutMs) throw new Error(`local stack not ready after ${timeoutMs / 1000} s; see ${logFile}`);
+    if (child.exitCode !== null) { live.delete(child.pid!); throw new Error(`local stack exited with ${child.exitCode}; see ${logFile}`); }
+    if (Date.now() - started > timeoutMs) { await stopStack(child.pid!, dir, true); throw new Error(`local stack not ready after ${timeoutMs / 1000} s; see ${logFile}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
   child.unref();
@@ -69,7 +105,16 @@ export async function spawnStack(env: Record<string, string> = {}, timeoutMs = 1
  * Stops a spawned stack (SIGTERM: start.ts stops its emulators), waits up to 20 s, then kills what is
  * left of its process group, and removes its directory unless `keep`.
  */
-export async function stopStack(pid: number, dir: string, keep = false): Promise<void> {
+export function stopStack(pid: number, dir: string, keep = false): Promise<void> {
+  let stopped = stopping.get(pid);
+  if (!stopped) {
+    stopped = stopGroup(pid, dir, keep).finally(() => { live.delete(pid); stopping.delete(pid); });
+    stopping.set(pid, stopped);
+  }
+  return stopped;
+}
+
+async function stopGroup(pid: number, dir: string, keep: boolean): Promise<void> {
   try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {

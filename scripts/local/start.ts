@@ -22,7 +22,8 @@
  * every message not deleted); exit 0. A second signal kills everything at once.
  *
  * The functions' Powertools metrics (EMF lines) are counted, not printed: `GET /_local/metrics` serves
- * the counters and the stack prints a summary when it stops (metrics.ts).
+ * the counters and the stack prints a summary when it stops (metrics.ts): one line per metric, or every
+ * series with DARKROOM_METRICS_SUMMARY=full; its last line is `stopped in <seconds> s`.
  */
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -158,7 +159,7 @@ async function main(): Promise<void> {
     ]);
     await api.close();
     await artefacts?.stop();
-    console.log(metrics.summary());
+    console.log(metrics.summary(process.env.DARKROOM_METRICS_SUMMARY === 'full' ? 'full' : 'groups'));
     await stack.stop();
     console.log(`stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s${cutOff
       ? `; ${cutOff} batch(es) cut off after ${drainMs / 1000} s: their messages return after the visibility timeout` : ''}`);

@@ -2,7 +2,7 @@
  * The QA team's Postman collection, run by newman against the artefact-mode stack the `artefacts`
  * project started (the built zips, as Lambda runs them): every request's assertions must pass, every
  * answer must be what the OpenAPI document says (test/support/contracts.ts), and the committed
- * collection must be the one assembled from test/e2e/folders (npm run postman).
+ * collection must be the one assembled from test/e2e/folders (npm run postman:assemble).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { stack } from '../support/stack';
 
 const ROOT = join(__dirname, '../..');
 
-it('the committed collection is the assembled one (run npm run postman after editing a folder)', () => {
+it('the committed collection is the assembled one (run npm run postman:assemble after editing a folder)', () => {
   expect(readFileSync(COLLECTION_PATH, 'utf8')).toBe(assembleCollection());
 });
 

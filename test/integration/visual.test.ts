@@ -17,11 +17,13 @@ async function put(upload: { uploadUrl: string; content_type: string }, data: Bu
   return response.status;
 }
 
-/** The newest visual code mailed to `email` (read from the outbox, as the seed's user reads their mail). */
+/** The newest visual code mailed to `email`: the outbox's `code`, which is the one the mail's subject gives its reader. */
 async function mailedCode(email: string): Promise<string> {
   return waitFor(async () => {
     const mail = (await outbox()).find((m) => m.to === email && /visual testing code/.test(m.subject));
-    return mail && /\b(\d{6})\b/.exec(mail.subject)?.[1];
+    if (!mail) return undefined;
+    expect(mail.code).toBe(/\b(\d{6})\b/.exec(mail.subject)?.[1]);
+    return mail.code;
   }, { what: `a code for ${email}` });
 }
 

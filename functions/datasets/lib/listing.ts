@@ -35,11 +35,18 @@ export async function listProjectsInfo(deps: DatasetsDeps, owner: Owner) {
 }
 
 /**
- * `/projects/info {project_name}`: one project's details; `groups` is null while it holds no data.
- * @throws 404 for a name the caller has no project of
+ * `/projects/info {project_name | project_id}`: one project's details; `groups` is null while it holds no data.
+ * @throws 404 for a name or id the caller has no project of; 400 when neither is given, or both and they
+ *   name different projects
  */
-export async function projectInfo(deps: DatasetsDeps, owner: Owner, projectName: string) {
-  const project = await requireProjectByName(deps.table, owner, projectName);
+export async function projectInfo(deps: DatasetsDeps, owner: Owner, which: { project_name?: string; project_id?: string }) {
+  if (which.project_id === undefined && which.project_name === undefined) throw badRequest('give project_name or project_id');
+  const project = which.project_id !== undefined
+    ? await requireProject(deps.table, owner, which.project_id)
+    : await requireProjectByName(deps.table, owner, which.project_name!);
+  if (which.project_name !== undefined && which.project_name !== project.project_name) {
+    throw badRequest(`project_name does not match project ${project.project_id}`);
+  }
   const groups = groupsOf(project, true);
   return {
     identity_id: owner.sub,

@@ -18,7 +18,7 @@ export const schema = {
           properties: {
             s3_key: { type: 'string', minLength: 1, maxLength: 1024, description: '`<bucket>/<identity_id>/<project_id>/<filename>` (the bucket part may be left out)' },
             filename,
-            hash: { type: 'string', maxLength: 256 },
+            hash: { type: 'string', maxLength: 256, description: "the file's content hash as the client computed it (seed 003's clients send its MD5 in hex, which is also S3's ETag of a single-part upload); stored with the record as given, not checked" },
             size: { ...bytes, description: "the client's number; the stored size is S3's" },
             is_ori: { type: 'boolean' },
             gen_id: { type: 'string', maxLength: 256 },

@@ -33,3 +33,10 @@ export const envelopes = {
 } satisfies Record<string, Envelope>;
 
 export type EnvelopeName = keyof typeof envelopes;
+
+/**
+ * The envelope each service answers in (DESIGN.md §2), by the service's folder under functions/;
+ * services not listed (images, photos, visual, media) are `plain`. The local gateway answers an
+ * unmatched route (404/405) in the envelope of the service its path belongs to.
+ */
+export const serviceEnvelopes: Readonly<Record<string, EnvelopeName>> = { auth: 'auth', datasets: 'datasets', social: 'social' };

@@ -10,10 +10,19 @@ export interface OutboxMessage {
   text: string;
   /** ISO 8601 time the message was sent. */
   at: string;
-  /** The one-time code, for Cognito messages. */
+  /** The one-time code the message carries: Cognito's, or an SES mail's (see {@link codeOfMail}). */
   code?: string;
   /** Where it came from: `cognito:<source>` or `ses:<messageId>`. */
   source: string;
+}
+
+/**
+ * The one-time code an SES mail carries, so the outbox gives `code` for it as for Cognito's messages:
+ * Darkroom's code mails put it at the end of the subject, after the word "code" (e.g. visual's
+ * `Your Darkroom visual testing code: 123456`). @returns the digits, or undefined for any other subject
+ */
+export function codeOfMail(subject: string): string | undefined {
+  return /\bcode:?\s*(\d{4,10})\s*$/i.exec(subject)?.[1];
 }
 
 export class Outbox {

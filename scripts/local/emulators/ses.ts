@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import sesServer from 'aws-ses-v2-local';
-import type { Outbox } from './outbox';
+import { codeOfMail, type Outbox } from './outbox';
 
 export interface SesEmulator {
   endpoint: string;
@@ -41,7 +41,8 @@ export async function startSes(host: string, port: number, outbox: Outbox): Prom
     const known = new Set(outbox.list().map((m) => m.source));
     for (const mail of emails.filter((e) => !known.has(`ses:${e.messageId}`))) {
       const to = [...mail.destination.to, ...mail.destination.cc, ...mail.destination.bcc].join(', ');
-      outbox.add({ to, subject: mail.subject, text: mail.body.text ?? mail.body.html ?? '', at: new Date().toISOString(), source: `ses:${mail.messageId}` });
+      const code = codeOfMail(mail.subject);
+      outbox.add({ to, subject: mail.subject, text: mail.body.text ?? mail.body.html ?? '', at: new Date().toISOString(), ...(code && { code }), source: `ses:${mail.messageId}` });
     }
   }
   let collecting = Promise.resolve();

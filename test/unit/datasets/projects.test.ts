@@ -96,6 +96,17 @@ describe('listing and info', () => {
     const unknown = await call(handlers.projects_info!, { project_name: 'nope' });
     expect([unknown.status, unknown.body.message]).toEqual([404, 'Project "nope" not found']);
   });
+
+  it('answers info by project_id as the other project routes take it, and 400 when the id and name disagree or both are missing', async () => {
+    getProject(projectItem());
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    expect((await call(handlers.projects_info!, { project_id: PROJECT_ID })).body.data).toMatchObject({ project_name: 'birds', project_id: PROJECT_ID });
+    expect((await call(handlers.projects_info!, { project_id: PROJECT_ID, project_name: 'birds' })).status).toBe(200);
+    const mismatch = await call(handlers.projects_info!, { project_id: PROJECT_ID, project_name: 'gulls' });
+    expect([mismatch.status, mismatch.body.message]).toEqual([400, `project_name does not match project ${PROJECT_ID}`]);
+    const neither = await call(handlers.projects_info!, {});
+    expect([neither.status, neither.body.message]).toEqual([400, 'give project_name or project_id']);
+  });
 });
 
 describe('POST /projects/update_info', () => {
