@@ -25,7 +25,12 @@ export interface ScheduleTrigger {
   /** An EventBridge rate expression, `rate(<value> <unit>)`, e.g. `rate(5 minutes)`; see {@link parseRate}. */
   rate: string;
 }
-export type Trigger = HttpTrigger | SqsTrigger | CognitoTrigger | ScheduleTrigger;
+/**
+ * The HTTP API's `$default` route: every request that matches no other route (API Gateway HTTP API,
+ * "Working with routes for HTTP APIs"). At most one function has it.
+ */
+export interface DefaultRouteTrigger { type: 'http-default' }
+export type Trigger = HttpTrigger | SqsTrigger | CognitoTrigger | ScheduleTrigger | DefaultRouteTrigger;
 
 /** One permission: IAM actions on a manifest resource reference (`table:images`, `bucket:originals`, ...). */
 export interface Permission { resource: string; actions: string[] }

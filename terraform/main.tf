@@ -110,8 +110,10 @@ locals {
     }
   }
 
-  http_functions    = { for name, f in local.functions : name => f if f.type == "http" }
-  cognito_functions = { for name, f in local.functions : name => f if f.type == "cognito" }
+  http_functions = { for name, f in local.functions : name => f if f.type == "http" }
+  # The HTTP API's $default route (trigger http-default): requests that match no route.
+  default_route_functions = { for name, f in local.functions : name => f if f.type == "http-default" }
+  cognito_functions       = { for name, f in local.functions : name => f if f.type == "cognito" }
   # Everything but Cognito triggers; those are deployed apart (see module.cognito_triggers).
   service_functions = { for name, f in local.functions : name => f if f.type != "cognito" }
 
@@ -310,6 +312,7 @@ module "functions" {
     for name, f in local.service_functions : name => merge(local.lambda_common[name], {
       description = (
         f.type == "http" ? "${f.method} ${f.path}" :
+        f.type == "http-default" ? "The API's $default route: requests no route matches" :
         f.type == "schedule" ? "Runs at ${f.rate}" : "Consumer of the ${f.queue} queue"
       )
       environment = { for k, v in merge(f.env, local.extra_env[name]) : k => lookup(local.env_references, v, v) }
@@ -345,6 +348,12 @@ module "api" {
       function_invoke_arn = module.functions.invoke_arns[name]
     }
   }
+  default_route = one([
+    for name in keys(local.default_route_functions) : {
+      function_name       = module.functions.function_names[name]
+      function_invoke_arn = module.functions.invoke_arns[name]
+    }
+  ])
 }
 
 module "balancer" {

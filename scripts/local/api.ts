@@ -2,14 +2,14 @@
  * The local stand-in for API Gateway's HTTP API: serves every `http` route of the manifest, turning each
  * request into a real payload-format-2.0 `APIGatewayProxyEventV2` and the handler's result back into an
  * HTTP response, with API Gateway's limits (6 MB Lambda payload -> 413, integration timeout -> 504).
- * An unmatched route answers 404 (405 for a known path with another method) in the envelope of the
- * service the path belongs to.
+ * A request no route matches goes, as on AWS, to the `$default` route's function (the manifest's
+ * `http-default` trigger), which answers 404/405 in the envelope of the service the path belongs to;
+ * without one it gets API Gateway's own `{"message":"Not Found"}`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { envelopes, serviceEnvelopes } from '../../layers/runtime/src/envelopes';
 import type { FunctionSpec, HttpTrigger } from '../manifest';
 import { invoke, LambdaTimeoutError } from './lambda';
 
@@ -57,7 +57,7 @@ export function toEvent(request: IncomingMessage, url: URL, route: Route, match:
   route.params.forEach((name, index) => { pathParameters[name] = decodeURIComponent(match[index + 1]!); });
   const cookies = request.headers.cookie?.split(';').map((cookie) => cookie.trim()).filter(Boolean);
   const now = new Date();
-  const routeKey = `${route.trigger.method} ${route.trigger.path}`;
+  const routeKey = route.trigger.path === '$default' ? '$default' : `${route.trigger.method} ${route.trigger.path}`;
   const textual = isTextual(headers['content-type']);
   return {
     version: '2.0',
@@ -105,22 +105,6 @@ function writeResult(response: ServerResponse, result: unknown): void {
   response.writeHead(structured.statusCode ?? 200, headers).end(body);
 }
 
-/** A path's first segment, `/user/abc/free_slots` -> `user`. */
-const firstSegment = (path: string) => path.split('/')[1] ?? '';
-
-/**
- * The envelope for the gateway's own answers (404, 405) on `path`: that of the service whose routes
- * start with the same first segment (`/user/...` -> social's `{response: null, message}`), else plain `{message}`.
- */
-function gatewayEnvelope(routes: Route[]): (path: string) => (message: string) => unknown {
-  const services = new Map<string, string>();
-  for (const route of routes) {
-    const service = /^functions\/([^/]+)\//.exec(route.fn.entry)?.[1];
-    if (service) services.set(firstSegment(route.trigger.path), service);
-  }
-  return (path) => envelopes[serviceEnvelopes[services.get(firstSegment(path)) ?? ''] ?? 'plain'].failure;
-}
-
 const sendJson = (response: ServerResponse, status: number, body: unknown) =>
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
@@ -154,8 +138,9 @@ export interface HttpApi {
  */
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const routes = options.functions.flatMap((fn) => fn.trigger.type === 'http' ? [compile(fn, fn.trigger)] : []);
+  const fallback = options.functions.find((fn) => fn.trigger.type === 'http-default');
+  const defaultRoute = fallback && { ...compile(fallback, { type: 'http', method: 'ANY' as never, path: '$default', auth: 'none' }), pattern: /^/ };
   const log = options.log ?? (() => undefined);
-  const failureAt = gatewayEnvelope(routes);
   let draining = false;
   let inFlight = 0;
   let settled: (() => void) | undefined;
@@ -174,8 +159,9 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
         if (answer) return sendJson(response, answer.status, answer.body);
       }
       const candidates = routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((c) => c.match);
-      const found = candidates.find((c) => c.route.trigger.method === request.method);
-      if (!found) return sendJson(response, candidates.length ? 405 : 404, failureAt(url.pathname)(candidates.length ? 'Method Not Allowed' : 'Not Found'));
+      const found = candidates.find((c) => c.route.trigger.method === request.method)
+        ?? (defaultRoute && { route: defaultRoute, match: defaultRoute.pattern.exec(url.pathname) });
+      if (!found) return sendJson(response, 404, { message: 'Not Found' });
       const body = await readBody(request);
       const event = toEvent(request, url, found.route, found.match!, body);
       if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_LIMIT) {

@@ -736,8 +736,13 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
     }
     if (!/\bmethod\s*=/.test(routes) || !/\bpath\s*=/.test(routes)) report(`module.${call.name}: routes must carry method and path`);
     const child = resolve(root, call.body['source'] as string);
-    const route = child && resourceBlocks(child, 'resource').find((r) => r.type === 'aws_apigatewayv2_route');
-    if (!route || unwrap(route.body['for_each']) !== 'var.routes' || route.body['route_key'] !== '${each.value.method} ${each.value.path}') {
+    const routeBlocks = child ? resourceBlocks(child, 'resource').filter((r) => r.type === 'aws_apigatewayv2_route') : [];
+    const route = routeBlocks.find((r) => unwrap(r.body['for_each']) === 'var.routes');
+    if (manifest.functions.some((f) => f.trigger.type === 'http-default')) {
+      if (!/default_route_functions/.test(unwrap(call.body['default_route']))) report(`module.${call.name}: the http-default function must be passed as default_route`);
+      if (!routeBlocks.some((r) => r.body['route_key'] === '$default')) report('modules/api: no aws_apigatewayv2_route with route_key = "$default" for the http-default function');
+    }
+    if (!route || route.body['route_key'] !== '${each.value.method} ${each.value.path}') {
       report('modules/api: aws_apigatewayv2_route must use for_each = var.routes and route_key = "${each.value.method} ${each.value.path}"');
     }
   }

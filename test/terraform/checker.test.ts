@@ -404,11 +404,12 @@ resource "aws_lambda_permission" "schedule" {
   const passingSchedule = 'merge(f, { schedule = f.type == "schedule" ? { expression = f.rate } : null })';
 
   /** A root that wires the manifest the way terraform/main.tf does, with pieces swappable. */
-  const root = (o: { functionsOf?: string; routesOf?: string; tables?: string; layerForEach?: string; functionsValue?: string } = {}) => `
+  const root = (o: { noDefaultRoute?: boolean; functionsOf?: string; routesOf?: string; tables?: string; layerForEach?: string; functionsValue?: string } = {}) => `
 locals {
   manifest          = jsondecode(file("\${path.root}/../functions/manifest.json"))
   functions         = { for f in local.manifest.functions : f.name => { type = f.trigger.type } }
   http_functions    = { for name, f in local.functions : name => f if f.type == "http" }
+  default_route_functions = { for name, f in local.functions : name => f if f.type == "http-default" }
   cognito_functions = { for name, f in local.functions : name => f if f.type == "cognito" }
   service_functions = { for name, f in local.functions : name => f if f.type != "cognito" }
   tables            = ${o.tables ?? '{ for name, t in local.manifest.resources.tables : name => { hash_key = t.hashKey, indexes = try(t.indexes, {}) } }'}
@@ -430,6 +431,7 @@ module "functions" {
 module "api" {
   source = "./modules/api"
   routes = { for name, f in local.${o.routesOf ?? 'http_functions'} : name => { method = f.method, path = f.path } }
+  ${o.noDefaultRoute ? '' : 'default_route = one([for name in keys(local.default_route_functions) : { function_name = name }])'}
 }
 module "storage" {
   source  = "./modules/storage"
@@ -454,7 +456,8 @@ variable "mail_from" {
       }),
       './modules/api': await parseModule('api', {
         'main.tf':
-          'resource "aws_apigatewayv2_route" "this" {\n  for_each  = var.routes\n  route_key = "${each.value.method} ${each.value.path}"\n}\n',
+          'resource "aws_apigatewayv2_route" "this" {\n  for_each  = var.routes\n  route_key = "${each.value.method} ${each.value.path}"\n}\n'
+          + 'resource "aws_apigatewayv2_route" "default" {\n  count     = var.default_route == null ? 0 : 1\n  route_key = "$default"\n}\n',
       }),
       './modules/storage': await parseModule('storage', {
         'main.tf': `${storage}resource "aws_s3_bucket" "this" {\n  for_each = var.buckets\n}\n`,
@@ -467,6 +470,12 @@ variable "mail_from" {
   test('accepts a root that wires every manifest entry', async () => {
     const m = await parseModule('root', { 'main.tf': root() });
     expect(checkManifestCoverage(m, manifest(), await children())).toEqual([]);
+  });
+
+  test('reports an http-default function that is not the API\'s $default route', async () => {
+    const m = await parseModule('root', { 'main.tf': root({ noDefaultRoute: true }) });
+    expect((checkManifestCoverage(m, manifest(), await children())).map((f) => f.message))
+      .toEqual(['module.api: the http-default function must be passed as default_route']);
   });
 
   test('reports functions no module call deploys, and functions deployed twice', async () => {

@@ -26,8 +26,11 @@ export type AuthMode = 'required' | 'optional' | 'none';
 
 /** Options of {@link httpHandler}. */
 export interface HttpHandlerOptions<S extends RouteSchema, A extends AuthMode> {
-  /** The service's response envelope (DESIGN.md §2). */
-  envelope: EnvelopeName;
+  /**
+   * The service's response envelope (DESIGN.md §2), or a function choosing it per request (the API's
+   * `$default` route answers in the envelope of the service the path belongs to).
+   */
+  envelope: EnvelopeName | ((event: HttpEvent) => EnvelopeName);
   /** See {@link AuthMode}. */
   auth: A;
   /** The route's input schema (`schema.ts` next to the handler), precompiled in bundles. */
@@ -109,10 +112,11 @@ const clarifyErrors = (): MiddlewareObj<HttpEvent> => ({
 });
 
 /** Puts results and errors into the service's envelope, as JSON. */
-const envelopeResponse = (name: EnvelopeName): MiddlewareObj<HttpEvent, HttpResponse> => {
-  const envelope = envelopes[name];
+const envelopeResponse = (name: EnvelopeName | ((event: HttpEvent) => EnvelopeName)): MiddlewareObj<HttpEvent, HttpResponse> => {
+  const envelopeOf = typeof name === 'function' ? (event: HttpEvent) => envelopes[name(event)] : () => envelopes[name];
   return {
     after: (request) => {
+      const envelope = envelopeOf(request.event);
       const raw = request.response as unknown;
       const result = raw instanceof HttpResult ? raw : new HttpResult(raw);
       request.response = {
@@ -124,6 +128,7 @@ const envelopeResponse = (name: EnvelopeName): MiddlewareObj<HttpEvent, HttpResp
     onError: (request) => {
       const response = request.response;
       if (!response) return;
+      const envelope = envelopeOf(request.event);
       const message = typeof response.body === 'string' && response.body ? response.body : 'Internal Server Error';
       response.headers = { ...response.headers, ...JSON_HEADERS };
       response.body = JSON.stringify(envelope.failure(message));

@@ -12,7 +12,7 @@ export {
   createError, DomainError, badRequest, forbidden, notFound, conflict, payloadTooLarge,
   unsupportedMediaType, unprocessable, tooManyRequests,
 } from './errors';
-export { envelopes, type Envelope, type EnvelopeName } from './envelopes';
+export { envelopes, serviceEnvelopes, type Envelope, type EnvelopeName } from './envelopes';
 export { respond, redirect, HttpResult, type RespondOptions } from './response';
 export {
   eventSchemas, combineValidators, routeValidator, describeValidationErrors,

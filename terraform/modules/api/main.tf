@@ -98,3 +98,37 @@ resource "aws_lambda_permission" "this" {
   # Only this route of this API may invoke the function (path parameters become wildcards).
   source_arn = "${aws_apigatewayv2_api.this.execution_arn}/*/${each.value.method}${replace(each.value.path, "/\\{[^}]+\\}/", "*")}"
 }
+
+# The $default route: requests that match no route above reach this Lambda instead of API Gateway's
+# bare {"message":"Not Found"} ("Working with routes for HTTP APIs", API Gateway developer guide).
+resource "aws_apigatewayv2_integration" "default" {
+  count = var.default_route == null ? 0 : 1
+
+  api_id                 = aws_apigatewayv2_api.this.id
+  description            = "Lambda ${var.default_route.function_name} ($default route)"
+  integration_type       = "AWS_PROXY"
+  integration_method     = "POST"
+  integration_uri        = var.default_route.function_invoke_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "default" {
+  count = var.default_route == null ? 0 : 1
+
+  api_id             = aws_apigatewayv2_api.this.id
+  route_key          = "$default"
+  target             = "integrations/${aws_apigatewayv2_integration.default[0].id}"
+  authorization_type = "NONE"
+}
+
+resource "aws_lambda_permission" "default" {
+  count = var.default_route == null ? 0 : 1
+
+  statement_id  = "AllowHttpApiInvokeDefaultRoute"
+  action        = "lambda:InvokeFunction"
+  function_name = var.default_route.function_name
+  principal     = "apigateway.amazonaws.com"
+
+  # Any stage, method and path of this API: the $default route's requests are exactly those no route matched.
+  source_arn = "${aws_apigatewayv2_api.this.execution_arn}/*"
+}

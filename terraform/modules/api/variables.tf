@@ -33,6 +33,18 @@ variable "routes" {
   }
 }
 
+variable "default_route" {
+  description = <<-EOT
+    The Lambda behind the $default route, which receives every request no route matches (and answers
+    404/405 in the envelope of the service the path belongs to); null leaves API Gateway's own 404.
+  EOT
+  type = object({
+    function_name       = string
+    function_invoke_arn = string
+  })
+  default = null
+}
+
 variable "jwt_issuer" {
   description = "Issuer URL of the Cognito user pool (https://cognito-idp.<region>.amazonaws.com/<pool id>)."
   type        = string

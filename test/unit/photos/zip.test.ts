@@ -38,10 +38,8 @@ describe('central directory checks, before anything is inflated', () => {
     ['100,000 entries (ZIP64 directory)', () => manyEntries(100_000), 413, /100000 entries; the limit is 10000/],
     ['not a zip', () => Buffer.from('hello world, no archive here'), 400, /Not a valid ZIP archive/],
   ])('refuses %s', async (_, build, status, message) => {
-    const started = Date.now();
     const archive = build();
     expect(await refusal(inspect(archive))).toEqual({ status, message: expect.stringMatching(message) });
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('refuses more entries than the cap allows, and more total bytes', async () => {
