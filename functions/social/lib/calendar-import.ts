@@ -1,0 +1,412 @@
+/**
+ * Import of iCalendar (RFC 5545) files, as Google Calendar, Apple Calendar and Outlook export them:
+ * each VEVENT becomes an event of the importing user, keyed by its UID.
+ *
+ * The file is parsed with ical.js (`ICAL.parse`, into jCal, RFC 7265) and read from the jCal arrays.
+ * Single events become single events; weekly rules the weekly model holds (FREQ=WEEKLY, BYDAY, UNTIL,
+ * nothing else) become recurring events; every other recurrence is kept as its RRULE/EXDATE/RDATE and
+ * moved instances (lib/calendar-recurrence.ts). Floating times and all-day dates are read in the
+ * user's time zone; TZIDs are IANA names or Windows zone names (Outlook), mapped with windows-iana.
+ */
+import { createHash } from 'node:crypto';
+import ICAL from 'ical.js';
+import { findIana } from 'windows-iana';
+import type { Caller } from '@darkroom/jwt';
+import { DomainError, metrics, MetricUnit } from '@darkroom/runtime';
+import { RRule } from 'rrule';
+import { WEIGHT_PROPERTY } from './calendar-feed';
+import type { CalendarDeps } from './calendar-store';
+import { floatingMs, localFields, toFloating, type ImportedCalendarData, type KeptRecurrence } from './calendar-recurrence';
+import { DEFAULT_WEIGHT, MAX_SINGLE_EVENT_SECONDS, type EventRecord } from './events';
+import { DAY_MS, isTimeZone, wallClockInstant, compileRecurrence } from './time';
+import { IANAZone } from 'luxon';
+import { callerProfile, requireSelf } from './users';
+
+/** Largest accepted file: 1 MiB. */
+export const MAX_IMPORT_BYTES = 1024 * 1024;
+const MAX_UID_LENGTH = 255;
+const NAME_LENGTH = 200;
+const DESCRIPTION_LENGTH = 2000;
+
+/** A VEVENT that was not imported, and why. */
+export interface Skipped { uid: string; reason: string }
+
+/** What {@link importCalendar} answers. */
+export interface ImportSummary {
+  /** Events new to the user. */
+  created: number;
+  /** Events already imported (same UID) whose content changed. */
+  updated: number;
+  /** Events already imported and unchanged (a second import of the same file changes nothing). */
+  unchanged: number;
+  skipped: Skipped[];
+}
+
+/** The events a file holds for one user, and the VEVENTs left out. */
+export interface ReadCalendar { events: EventRecord[]; skipped: Skipped[] }
+
+/** The id of the event a user's import makes of a UID: the same UID always lands on the same event. */
+export function importedEventId(owner: string, uid: string): string {
+  return `ics-${createHash('sha256').update(`${owner}\n${uid}`).digest('base64url').slice(0, 32)}`;
+}
+
+type JProperty = [string, Record<string, string | string[]>, string, ...unknown[]];
+type JComponent = [string, JProperty[], JComponent[]];
+
+/**
+ * Where ical.js stopped: the 1-based line of the file the offending (unfolded) content line starts on,
+ * found from the quoted line in its message.
+ */
+function whereParsingStopped(text: string, message: string): string {
+  const quoted = /"([^"]*)"\s*$/.exec(message)?.[1];
+  if (/did not end/.test(message)) return 'at the end of the file (a BEGIN has no matching END)';
+  if (quoted === undefined) return 'in the file';
+  const raw = text.split(/\r?\n/);
+  let start = 0;
+  let line = '';
+  for (let i = 0; i <= raw.length; i++) {
+    const next = raw[i];
+    if (next !== undefined && /^[ \t]/.test(next) && i > 0) { line += next.slice(1); continue; }
+    if (line === quoted) return `at line ${start + 1}`;
+    start = i;
+    line = next ?? '';
+  }
+  return 'in the file';
+}
+
+/**
+ * Parses the file's text into jCal.
+ * @throws DomainError 400 saying where the parse stopped, or that the text is no VCALENDAR
+ */
+function parse(text: string): JComponent[] {
+  let parsed: unknown;
+  try {
+    parsed = ICAL.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new DomainError(400, `The calendar is not valid iCalendar (RFC 5545): ${message.replace(/\s*"[^"]*"\s*$/, '')}, ${whereParsingStopped(text, message)}`);
+  }
+  const roots = (Array.isArray(parsed) && Array.isArray(parsed[0]) ? parsed : [parsed]) as JComponent[];
+  if (!roots.length || roots.some((root) => !Array.isArray(root) || root[0] !== 'vcalendar')) {
+    throw new DomainError(400, 'The body is not an iCalendar file: it must begin with BEGIN:VCALENDAR');
+  }
+  return roots;
+}
+
+const property = (component: JComponent, name: string) => component[1].find((p) => p[0] === name);
+const properties = (component: JComponent, name: string) => component[1].filter((p) => p[0] === name);
+const text = (component: JComponent, name: string) => {
+  const value = property(component, name)?.[3];
+  return typeof value === 'string' ? value : value === undefined ? undefined : String(value);
+};
+const parameter = (prop: JProperty, name: string) => {
+  const value = prop[1][name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** A date or date-time value as jCal spells it (`2026-12-07`, `2026-12-07T09:00:00`, `...Z`). */
+const JCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(Z)?)?$/;
+
+/** A point in a file: its local fields (floating ms) and how they are to be read. */
+interface FileTime { floating: number; date: boolean; utc: boolean; tzid?: string }
+
+function fileTime(value: unknown, tzid: string | undefined): FileTime | undefined {
+  const match = typeof value === 'string' ? JCAL_TIME.exec(value) : null;
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s, z] = match;
+  const floating = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
+  if (!Number.isFinite(floating) || Number(mo) > 12 || Number(d) > 31 || Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(s ?? 0) > 60) return undefined;
+  return { floating, date: h === undefined, utc: z === 'Z', tzid: z || h === undefined ? undefined : tzid };
+}
+
+/** An IANA zone for a TZID: itself, a Windows zone's IANA name (windows-iana), else undefined. */
+const zoneCache = new Map<string, string | undefined>();
+export function ianaZone(tzid: string): string | undefined {
+  if (zoneCache.has(tzid)) return zoneCache.get(tzid);
+  const bare = tzid.replace(/^\/(mozilla\.org\/[^/]+\/)?/, '').replace(/^"|"$/g, '');
+  let zone: string | undefined;
+  if (isTimeZone(bare)) zone = bare;
+  else {
+    try { zone = findIana(bare)?.find((candidate) => isTimeZone(candidate)); } catch { zone = undefined; }
+  }
+  zoneCache.set(tzid, zone);
+  return zone;
+}
+
+class Skip extends Error {}
+
+/** The instant (epoch ms) a file time names; floating times and dates in `fallbackZone`. @throws Skip for an unknown zone */
+function instantOf(time: FileTime, fallbackZone: string): number {
+  if (time.utc) return time.floating;
+  const zone = time.tzid ? ianaZone(time.tzid) : fallbackZone;
+  if (!zone) throw new Skip(`unknown time zone ${JSON.stringify(time.tzid)}`);
+  return wallClockInstant(IANAZone.create(zone), time.floating);
+}
+
+/** A VEVENT read from the file, before it is turned into an event record. */
+interface Vevent {
+  uid: string;
+  summary: string;
+  description: string;
+  zone: string;
+  start: FileTime;
+  /** Instants, epoch ms. */
+  startAt: number;
+  endAt: number;
+  /** All-day events: length in days. */
+  days: number;
+  rrule?: string;
+  exdates: string[];
+  rdates: string[];
+  instances: { recurrence_id: string; start_at: string; end_at: string }[];
+  cancelled: boolean;
+  transparent: boolean;
+  /** 1-5: X-DARKROOM-WEIGHT (a Darkroom feed's), else the default. */
+  weight: number;
+}
+
+/** The local fields (in `zone`) of a list-valued EXDATE/RDATE property's values; PERIOD values count by their start. */
+function localList(prop: JProperty, zone: string, date: boolean): string[] {
+  const tzid = parameter(prop, 'tzid');
+  return prop.slice(3).flatMap((value) => {
+    const raw = Array.isArray(value) ? value[0] : value;
+    const time = fileTime(raw, tzid);
+    if (!time) throw new Skip(`${prop[0].toUpperCase()} value ${JSON.stringify(raw)} is not a date`);
+    if (date || time.date) return [localFields(time.floating, true)];
+    const floating = time.utc || (time.tzid && ianaZone(time.tzid) !== zone) ? toFloating(instantOf(time, zone), zone) : time.floating;
+    return [localFields(floating)];
+  });
+}
+
+/** Reads one VEVENT. @throws Skip with the reason it cannot be imported */
+function readVevent(vevent: JComponent, userZone: string): Vevent {
+  const uid = text(vevent, 'uid')!;
+  const dtstart = property(vevent, 'dtstart');
+  if (!dtstart) throw new Skip('no DTSTART');
+  const start = fileTime(dtstart[3], parameter(dtstart, 'tzid'));
+  if (!start) throw new Skip(`DTSTART ${JSON.stringify(dtstart[3])} is not a date or date-time`);
+  const zone = start.utc ? 'UTC' : start.tzid ? ianaZone(start.tzid) : userZone;
+  if (!zone) throw new Skip(`unknown time zone ${JSON.stringify(start.tzid)}`);
+  const startAt = instantOf(start, userZone);
+
+  let endAt: number;
+  let days = 1;
+  const dtend = property(vevent, 'dtend');
+  const duration = text(vevent, 'duration');
+  if (dtend) {
+    const end = fileTime(dtend[3], parameter(dtend, 'tzid'));
+    if (!end) throw new Skip(`DTEND ${JSON.stringify(dtend[3])} is not a date or date-time`);
+    endAt = instantOf(end, zone === 'UTC' && !start.utc ? userZone : zone);
+    if (start.date) days = Math.round((end.floating - start.floating) / DAY_MS);
+  } else if (duration) {
+    let seconds: number;
+    try { seconds = ICAL.Duration.fromString(duration).toSeconds(); } catch { throw new Skip(`DURATION ${JSON.stringify(duration)} is not a duration`); }
+    if (start.date) days = Math.round(seconds / 86_400);
+    endAt = start.date ? instantOf({ ...start, floating: start.floating + days * DAY_MS }, zone) : startAt + seconds * 1000;
+  } else {
+    // RFC 5545 §3.6.1: without DTEND or DURATION, an all-day event lasts the day, a timed one no time.
+    endAt = start.date ? instantOf({ ...start, floating: start.floating + DAY_MS }, zone) : startAt;
+  }
+  if (start.date && dtend) endAt = instantOf({ ...start, floating: start.floating + days * DAY_MS }, zone);
+  if (endAt < startAt || (start.date && days < 1)) throw new Skip('it ends before it starts');
+
+  const rruleProp = property(vevent, 'rrule');
+  let rrule: string | undefined;
+  if (rruleProp) {
+    rrule = String(new ICAL.Property(rruleProp as never).getFirstValue());
+    try {
+      RRule.parseString(rrule);
+    } catch {
+      throw new Skip(`RRULE ${JSON.stringify(rrule)} cannot be read`);
+    }
+  }
+  const exdates = properties(vevent, 'exdate').flatMap((p) => localList(p, zone, start.date));
+  const rdates = properties(vevent, 'rdate').flatMap((p) => localList(p, zone, start.date));
+  return {
+    uid, zone, start, startAt, endAt, days, rrule, exdates, rdates, instances: [],
+    summary: (text(vevent, 'summary') ?? '').slice(0, NAME_LENGTH) || '(no title)',
+    description: (text(vevent, 'description') ?? '').slice(0, DESCRIPTION_LENGTH),
+    weight: /^[1-5]$/.test(text(vevent, WEIGHT_PROPERTY.toLowerCase()) ?? '') ? Number(text(vevent, WEIGHT_PROPERTY.toLowerCase())) : DEFAULT_WEIGHT,
+    cancelled: (text(vevent, 'status') ?? '').toUpperCase() === 'CANCELLED',
+    transparent: (text(vevent, 'transp') ?? '').toUpperCase() === 'TRANSPARENT',
+  };
+}
+
+const WEEKDAY_CODES = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+const clock = (minutes: number) => `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+
+/**
+ * The weekly-model fields of a recurrence when it has them: FREQ=WEEKLY with at most BYDAY (plain
+ * weekdays, DTSTART's among them), UNTIL and WKST, no COUNT, INTERVAL 1, no EXDATE/RDATE/moved
+ * instances, a timed DTSTART on a whole minute, lasting under a day; else undefined.
+ */
+function weeklyFields(v: Vevent): Partial<EventRecord> | undefined {
+  if (!v.rrule || v.start.date || v.exdates.length || v.rdates.length || v.instances.length) return undefined;
+  const parts = Object.fromEntries(v.rrule.split(';').map((part) => part.split('=') as [string, string]));
+  if (parts.FREQ !== 'WEEKLY' || Object.keys(parts).some((key) => !['FREQ', 'BYDAY', 'UNTIL', 'WKST', 'INTERVAL'].includes(key))) return undefined;
+  if (parts.INTERVAL !== undefined && parts.INTERVAL !== '1') return undefined;
+  const startLocal = toFloating(v.startAt, v.zone);
+  const startMinute = Math.floor((startLocal % DAY_MS) / 60_000);
+  const seconds = (v.endAt - v.startAt) / 1000;
+  if (startLocal % 60_000 !== 0 || seconds <= 0 || seconds >= 86_400 || seconds % 60 !== 0) return undefined;
+  const endMinute = (startMinute + seconds / 60) % 1440;
+  // The weekly model ends each instance at a wall-clock time: it must be the one DTEND gives.
+  if (toFloating(v.endAt, v.zone) !== startLocal + seconds * 1000) return undefined;
+  const weekday = new Date(startLocal).getUTCDay();
+  const days = parts.BYDAY ? parts.BYDAY.split(',').map((code) => WEEKDAY_CODES.indexOf(code)) : [weekday];
+  if (days.some((d) => d < 0) || !days.includes(weekday)) return undefined;
+  let until: number | undefined;
+  if (parts.UNTIL) {
+    const match = /^(\d{8})(T\d{6})?(Z)?$/.exec(parts.UNTIL);
+    if (!match) return undefined;
+    const floating = floatingMs(match[2] ? `${match[1]}${match[2]}` : `${match[1]}T235959`);
+    until = Math.floor((match[3] ? floating : wallClockInstant(IANAZone.create(v.zone), floating)) / 1000);
+  }
+  return {
+    single_event: false, start_time: clock(startMinute), end_time: clock(endMinute), repeat_days: [...new Set(days)].sort(),
+    repeat_from: Math.floor(v.startAt / 1000), ...(until === undefined ? {} : { repeat_until: until }),
+  };
+}
+
+/** The event record of a VEVENT. @throws Skip when it cannot be held */
+function toRecord(v: Vevent, owner: string, source: string, createdAt: string): EventRecord {
+  const ical: ImportedCalendarData = { uid: v.uid, source, cancelled: v.cancelled, transparent: v.transparent };
+  const base = {
+    id: importedEventId(owner, v.uid), name: v.summary, description: v.description, owner, weight: v.weight, google: true,
+    time_zone: v.zone, accepted: [owner], invited: [], created_at: createdAt,
+  };
+  if (!v.rrule && !v.rdates.length) {
+    const start = Math.floor(v.startAt / 1000);
+    const end = Math.ceil(v.endAt / 1000);
+    if (end <= start) throw new Skip('it takes no time (DTEND equals DTSTART)');
+    if (end - start > MAX_SINGLE_EVENT_SECONDS) throw new Skip('a single event lasts at most 31 days');
+    return { ...base, single_event: true, start, end, ical };
+  }
+  const weekly = weeklyFields(v);
+  if (weekly) {
+    try {
+      compileRecurrence({ ...weekly, time_zone: v.zone } as never, true);
+    } catch (error) {
+      throw new Skip((error as Error).message);
+    }
+    return { ...base, ...weekly, ical } as EventRecord;
+  }
+  if (v.endAt <= v.startAt) throw new Skip('it takes no time (DTEND equals DTSTART)');
+  const recurrence: KeptRecurrence = {
+    value: v.start.date ? 'date' : 'date-time',
+    dtstart: localFields(v.start.date ? v.start.floating : toFloating(v.startAt, v.zone), v.start.date),
+    ...(v.start.date ? { duration_days: v.days } : { duration_in: Math.round((v.endAt - v.startAt) / 1000) }),
+    ...(v.rrule ? { rrule: v.rrule } : {}),
+    exdates: v.exdates, rdates: v.rdates, instances: v.instances,
+  };
+  return { ...base, single_event: false, ical: { ...ical, recurrence } };
+}
+
+/**
+ * Reads an iCalendar file's events for `owner`.
+ * @param userZone - IANA zone floating times and all-day dates are read in
+ * @param createdAt - ISO 8601 UTC, the new events' `created_at`
+ * @returns the events (one per UID; moved and cancelled instances folded into their series) and the
+ *   VEVENTs left out with the reason
+ * @throws DomainError 400 when the text is not iCalendar, saying where the parse stopped
+ */
+export function readCalendar(body: string, owner: string, userZone: string, createdAt: string): ReadCalendar {
+  const skipped: Skipped[] = [];
+  const events = new Map<string, { record?: EventRecord; vevent: Vevent; source: string }>();
+  const overrides: { uid: string; vevent: JComponent; source: string }[] = [];
+  for (const calendar of parse(body)) {
+    const source = text(calendar, 'x-wr-calname') ?? text(calendar, 'prodid') ?? 'iCalendar';
+    for (const vevent of calendar[2]) {
+      if (vevent[0] !== 'vevent') continue;
+      const uid = text(vevent, 'uid');
+      if (!uid) { skipped.push({ uid: '', reason: 'no UID' }); continue; }
+      if (uid.length > MAX_UID_LENGTH) { skipped.push({ uid: uid.slice(0, MAX_UID_LENGTH), reason: `UID longer than ${MAX_UID_LENGTH} characters` }); continue; }
+      if (property(vevent, 'recurrence-id')) { overrides.push({ uid, vevent, source }); continue; }
+      try {
+        if (events.has(uid)) skipped.push({ uid, reason: 'a second VEVENT with this UID (the last one is imported)' });
+        events.set(uid, { vevent: readVevent(vevent, userZone), source });
+      } catch (error) {
+        if (!(error instanceof Skip)) throw error;
+        events.delete(uid);
+        skipped.push({ uid, reason: error.message });
+      }
+    }
+  }
+  // RECURRENCE-ID instances: a cancelled one becomes an EXDATE of its series, a moved one an instance of its own.
+  for (const { uid, vevent } of overrides) {
+    const series = events.get(uid)?.vevent;
+    if (!series || (!series.rrule && !series.rdates.length)) { skipped.push({ uid, reason: 'an instance (RECURRENCE-ID) of a series the file does not hold' }); continue; }
+    try {
+      const [recurrenceId] = localList(property(vevent, 'recurrence-id')!, series.zone, series.start.date);
+      const instance = readVevent(vevent, series.zone);
+      if (instance.cancelled) series.exdates.push(recurrenceId!);
+      else if (instance.transparent) series.exdates.push(recurrenceId!);
+      else {
+        series.instances.push({ recurrence_id: recurrenceId!, start_at: new Date(instance.startAt).toISOString(), end_at: new Date(instance.endAt).toISOString() });
+      }
+    } catch (error) {
+      if (!(error instanceof Skip)) throw error;
+      skipped.push({ uid, reason: `instance ${text(vevent, 'recurrence-id') ?? ''}: ${error.message}` });
+    }
+  }
+  const records: EventRecord[] = [];
+  for (const [uid, entry] of events) {
+    try {
+      records.push(toRecord(entry.vevent, owner, entry.source, createdAt));
+    } catch (error) {
+      if (!(error instanceof Skip)) throw error;
+      skipped.push({ uid, reason: error.message });
+    }
+  }
+  return { events: records, skipped };
+}
+
+/** A canonical JSON text of a value (keys sorted), to tell an unchanged event from an updated one. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined).sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+/** What an import compares: the record without what the import does not set (members, location, creation time). */
+const content = ({ accepted: _a, invited: _i, location: _l, created_at: _c, ...rest }: EventRecord) => canonical(rest);
+
+/** The request body as the route received it. */
+export interface CalendarBody { body?: string; isBase64Encoded?: boolean; contentType?: string }
+
+/**
+ * `POST /user/{id}/calendar_import`: imports an iCalendar file (`text/calendar`, at most 1 MiB) into
+ * the caller's events. Each VEVENT lands on the event its UID names (an event of `google: true` with
+ * `ical.uid` and `ical.source`): a second import updates it, or leaves it as it is when nothing
+ * changed. Events missing from a later file are kept.
+ * @returns counts of created, updated and unchanged events, and the VEVENTs skipped with the reason
+ * @throws DomainError 403 for another user's id; 404 without a profile; 415 for another content type;
+ *   413 over {@link MAX_IMPORT_BYTES}; 400 for an empty body or one that is not iCalendar (nothing is written)
+ */
+export async function importCalendar(deps: CalendarDeps, caller: Caller, id: string, request: CalendarBody): Promise<ImportSummary> {
+  requireSelf(caller, id, "another user's calendar");
+  const mediaType = (request.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== 'text/calendar') throw new DomainError(415, 'Content-Type must be text/calendar');
+  const bytes = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes.length > MAX_IMPORT_BYTES) throw new DomainError(413, `The calendar is ${bytes.length} bytes; at most ${MAX_IMPORT_BYTES} bytes (1 MiB) can be imported at once`);
+  if (!bytes.length) throw new DomainError(400, 'The body is empty: send the .ics file');
+  const profile = await callerProfile(deps, caller);
+  const now = new Date(deps.now()).toISOString();
+  const { events, skipped } = readCalendar(bytes.toString('utf8').replace(/^\uFEFF/, ''), id, profile.time_zone, now);
+
+  const existing = new Map((await deps.repo.getEvents(events.map((e) => e.id))).map((e) => [e.id, e]));
+  const created: EventRecord[] = [];
+  const updated: EventRecord[] = [];
+  let unchanged = 0;
+  for (const event of events) {
+    const before = existing.get(event.id);
+    if (!before) created.push(event);
+    else if (content(before) === content(event)) unchanged++;
+    else updated.push({ ...event, created_at: before.created_at, ...(before.location ? { location: before.location } : {}) });
+  }
+  await deps.calendar.putImported(created, updated, now);
+  if (created.length) metrics.addMetric('CalendarEventsImported', MetricUnit.Count, created.length);
+  return { created: created.length, updated: updated.length, unchanged, skipped };
+}
