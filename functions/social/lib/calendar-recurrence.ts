@@ -8,11 +8,11 @@
  * wall-clock time as the epoch ms of the same fields in UTC), and each occurrence's wall-clock start
  * is then read in the event's zone with {@link wallClockInstant}, so 9:00 stays 9:00 across DST.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import { RRule, RRuleSet } from 'rrule';
 import type { EventRecord } from './events';
 import type { Occurrence } from './time';
-import { DAY_MS, wallClockInstant } from './time';
+import { DAY_MS, offsetAt, wallClockInstant } from './time';
 
 /**
  * A recurrence kept as the file gave it. Local date-times are `YYYYMMDDTHHMMSS` (timed) or `YYYYMMDD`
@@ -166,8 +166,10 @@ export function keptOccurrenceAt(event: EventRecord & { ical: { recurrence: Kept
   return past.sort((a, b) => a.end - b.end).at(-1);
 }
 
-/** Floating epoch ms of an instant's wall-clock fields in `timeZone`. */
+/** Floating epoch ms of an instant's wall-clock fields in `timeZone` (offsets cached per day, lib/time.ts). */
 export function toFloating(instant: number, timeZone: string): number {
-  const local = DateTime.fromMillis(instant, { zone: timeZone });
-  return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
+  let zone = zones.get(timeZone);
+  if (!zone) zones.set(timeZone, zone = IANAZone.create(timeZone));
+  return instant + offsetAt(zone, instant) * 60_000;
 }
+const zones = new Map<string, IANAZone>();

@@ -46,7 +46,7 @@ describe('import of Google Calendar\'s export', () => {
 
   it('keeps a monthly rule with COUNT and EXDATE, and expands it for free slots', () => {
     const [review] = byName(events, 'Monthly review');
-    expect(review!.ical!.recurrence).toMatchObject({ rrule: 'FREQ=MONTHLY;COUNT=4;BYMONTHDAY=10', exdates: ['20260410T140000'] });
+    expect(review!.ical!.recurrence).toMatchObject({ rrule: 'FREQ=MONTHLY;BYMONTHDAY=10;COUNT=4', exdates: ['20260410T140000'] });
     expect(busy([review!], '2026-03-01T00:00:00Z', '2027-01-01T00:00:00Z')).toEqual([
       '2026-03-10T13:00/2026-03-10T14:00', '2026-05-10T12:00/2026-05-10T13:00', '2026-06-10T12:00/2026-06-10T13:00',
     ]);
@@ -67,7 +67,7 @@ describe('import of Google Calendar\'s export', () => {
   it('shows a kept recurrence in the event view: its next occurrence and its RRULE', () => {
     const [review] = byName(events, 'Monthly review');
     const view = eventView(review!, Date.parse('2026-04-20T00:00:00Z'));
-    expect(view).toMatchObject({ start_time: Date.parse('2026-05-10T12:00:00Z') / 1000, duration: 3600, status: 'pending', recurrence: null, ical: { rrule: 'FREQ=MONTHLY;COUNT=4;BYMONTHDAY=10' } });
+    expect(view).toMatchObject({ start_time: Date.parse('2026-05-10T12:00:00Z') / 1000, duration: 3600, status: 'pending', recurrence: null, ical: { rrule: 'FREQ=MONTHLY;BYMONTHDAY=10;COUNT=4' } });
     expect(eventView(review!, Date.parse('2026-07-01T00:00:00Z')).status).toBe('passed');
   });
 });
@@ -181,7 +181,7 @@ describe('the feed', () => {
     const rules = Object.fromEntries(vevents.filter((v) => !v.hasProperty('recurrence-id')).map((v) => [v.getFirstPropertyValue('summary'), v.getFirstProperty('rrule')?.toICALString() ?? null]));
     expect(rules).toMatchObject({
       work: 'RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', shift: 'RRULE:FREQ=WEEKLY;BYDAY=SA;UNTIL=20261130T000000Z',
-      'Monthly review': 'RRULE:FREQ=MONTHLY;COUNT=4;BYMONTHDAY=10', dinner: null,
+      'Monthly review': 'RRULE:FREQ=MONTHLY;BYMONTHDAY=10;COUNT=4', dinner: null,
     });
     expect(body).toMatch(/\r\nDTSTART;TZID=Europe\/Berlin:20260202T090000\r\n/);
     expect(body).toMatch(/\r\nEXDATE;TZID=Europe\/Berlin:20260410T140000\r\n/);
