@@ -432,24 +432,33 @@ export function readCalendar(body: string, owner: string, userZone: string, crea
   return { events: records, skipped };
 }
 
-/** Deep equality of stored values (JSON-like: strings, numbers, booleans, arrays, objects); undefined properties count as absent. */
-function same(a: unknown, b: unknown): boolean {
+/**
+ * Deep equality of stored values (JSON-like: strings, numbers, booleans, arrays, objects); undefined
+ * properties count as absent, and keys in `ignored` (at this level) are not compared.
+ */
+function same(a: unknown, b: unknown, ignored?: ReadonlySet<string>): boolean {
   if (a === b) return true;
-  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((item, index) => same(item, (b as unknown[])[index]));
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
   const left = a as Record<string, unknown>;
   const right = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
-  for (const key of keys) if (!same(left[key], right[key])) return false;
-  return true;
+  let count = 0;
+  for (const key in left) {
+    if (left[key] === undefined || ignored?.has(key)) continue;
+    count++;
+    if (!same(left[key], right[key])) return false;
+  }
+  for (const key in right) if (right[key] !== undefined && !ignored?.has(key)) count--;
+  return count === 0;
 }
 /** What an import compares: the record without what the import does not set (members, location, creation time). */
 const IGNORED = new Set(['accepted', 'invited', 'location', 'created_at']);
-const unchangedContent = (before: EventRecord, after: EventRecord) => {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)].filter((key) => !IGNORED.has(key)));
-  for (const key of keys) if (!same((before as unknown as Record<string, unknown>)[key], (after as unknown as Record<string, unknown>)[key])) return false;
-  return true;
-};
+const unchangedContent = (before: EventRecord, after: EventRecord) => same(before, after, IGNORED);
 
 /** The request body as the route received it. */
 export interface CalendarBody { body?: string; isBase64Encoded?: boolean; contentType?: string }
