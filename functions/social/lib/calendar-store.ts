@@ -16,8 +16,9 @@ export interface FeedToken { token_sha256: string; created_at: string }
 /** The calendar items of the social table. */
 export interface CalendarStore {
   /**
-   * Writes new imported events with their owner's membership, and replaces the event items of updated
-   * ones (their memberships are left as they are). Batches of 25 (BatchWriteItem), retried until done.
+   * Writes new imported events with their owner's membership (the memberships first), and replaces the
+   * event items of updated ones (their memberships are left as they are). Batches of 25
+   * (BatchWriteItem), four at a time, unprocessed items retried with backoff until done.
    */
   putImported(created: EventRecord[], updated: EventRecord[], at: string): Promise<void>;
   getFeedToken(user: string): Promise<FeedToken | undefined>;
@@ -28,7 +29,9 @@ export interface CalendarStore {
 /** What the calendar routes need: the social deps and the calendar store. */
 export interface CalendarDeps extends SocialDeps { calendar: CalendarStore }
 
+/** BatchWriteItem's limit: 25 puts per call. */
 const BATCH = 25;
+const BATCHES_AT_ONCE = 4;
 
 /** {@link CalendarStore} on the DynamoDB social table. */
 export class DynamoCalendarStore implements CalendarStore {
@@ -36,21 +39,31 @@ export class DynamoCalendarStore implements CalendarStore {
 
   async putImported(created: EventRecord[], updated: EventRecord[], at: string) {
     const eventItem = ({ accepted: _a, invited: _i, ...stored }: EventRecord) => ({ pk: `EVENT#${stored.id}`, sk: 'EVENT', ...stored });
-    const items: Record<string, unknown>[] = [
-      ...created.flatMap((event) => [eventItem(event), {
-        pk: `EVENT#${event.id}`, sk: `MEMBER#${event.owner}`, gsi1pk: `USER#${event.owner}`, gsi1sk: `EVENT#${event.id}`,
-        event_id: event.id, user: event.owner, role: 'owner', status: 'accepted', updated_at: at,
-      }]),
-      ...updated.map(eventItem),
-    ];
-    for (let index = 0; index < items.length; index += BATCH) {
-      let requests: Record<string, unknown>[] | undefined = items.slice(index, index + BATCH).map((Item) => ({ PutRequest: { Item } }));
+    const memberships = created.map((event) => ({
+      pk: `EVENT#${event.id}`, sk: `MEMBER#${event.owner}`, gsi1pk: `USER#${event.owner}`, gsi1sk: `EVENT#${event.id}`,
+      event_id: event.id, user: event.owner, role: 'owner', status: 'accepted', updated_at: at,
+    }));
+    const write = async (batch: Record<string, unknown>[]) => {
+      let requests: Record<string, unknown>[] | undefined = batch.map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests?.length; attempt++) {
         if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
         const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests as never } }));
         requests = result.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined;
       }
-    }
+    };
+    // A 2,000-event file is 160 batches: a few at once keep the import well inside the function's timeout.
+    const writeAll = async (items: Record<string, unknown>[]) => {
+      for (let index = 0; index < items.length; index += BATCH * BATCHES_AT_ONCE) {
+        const batches: Record<string, unknown>[][] = [];
+        for (let start = index; start < Math.min(items.length, index + BATCH * BATCHES_AT_ONCE); start += BATCH) batches.push(items.slice(start, start + BATCH));
+        await Promise.all(batches.map(write));
+      }
+    };
+    // Memberships first: an import cut short leaves memberships of events not yet written (ignored when
+    // read, and completed by the next import, which sees those events as new), never an event its owner
+    // does not hold.
+    await writeAll(memberships);
+    await writeAll([...created, ...updated].map(eventItem));
   }
 
   async getFeedToken(user: string) {
