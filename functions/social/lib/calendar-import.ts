@@ -93,23 +93,18 @@ function parse(text: string): JComponent[] {
   return roots;
 }
 
-/** Each component's properties by name, indexed once (a VEVENT is asked for a dozen of them). */
-const indexes = new WeakMap<JComponent, Map<string, JProperty[]>>();
-function indexOf(component: JComponent): Map<string, JProperty[]> {
-  let index = indexes.get(component);
-  if (!index) {
-    index = new Map();
-    for (const prop of component[1]) {
-      const list = index.get(prop[0]);
-      if (list) list.push(prop);
-      else index.set(prop[0], [prop]);
-    }
-    indexes.set(component, index);
-  }
-  return index;
+/** A component's first property of a name (a plain scan: a VEVENT has a dozen properties, and no closure is allocated). */
+function property(component: JComponent, name: string): JProperty | undefined {
+  const props = component[1];
+  for (let i = 0; i < props.length; i++) if (props[i]![0] === name) return props[i];
+  return undefined;
 }
-const property = (component: JComponent, name: string) => indexOf(component).get(name)?.[0];
-const properties = (component: JComponent, name: string) => indexOf(component).get(name) ?? [];
+function properties(component: JComponent, name: string): JProperty[] {
+  const found: JProperty[] = [];
+  const props = component[1];
+  for (let i = 0; i < props.length; i++) if (props[i]![0] === name) found.push(props[i]!);
+  return found;
+}
 const text = (component: JComponent, name: string) => {
   const value = property(component, name)?.[3];
   return typeof value === 'string' ? value : value === undefined ? undefined : String(value);
@@ -352,7 +347,10 @@ function toRecord(v: Vevent, owner: string, source: string, createdAt: string): 
     const end = Math.ceil(v.endAt / 1000);
     if (end <= start) throw new Skip('it takes no time (DTEND equals DTSTART)');
     if (end - start > MAX_SINGLE_EVENT_SECONDS) throw new Skip('a single event lasts at most 31 days');
-    return Object.assign(base, { single_event: true, start, end });
+    base.single_event = true;
+    base.start = start;
+    base.end = end;
+    return base;
   }
   const weekly = weeklyFields(v);
   if (weekly) {
@@ -476,12 +474,14 @@ export async function importCalendar(deps: CalendarDeps, caller: Caller, id: str
   requireSelf(caller, id, "another user's calendar");
   const mediaType = (request.contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'text/calendar') throw new DomainError(415, 'Content-Type must be text/calendar');
-  const bytes = Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8');
-  if (bytes.length > MAX_IMPORT_BYTES) throw new DomainError(413, `The calendar is ${bytes.length} bytes; at most ${MAX_IMPORT_BYTES} bytes (1 MiB) can be imported at once`);
-  if (!bytes.length) throw new DomainError(400, 'The body is empty: send the .ics file');
+  // A text body (API Gateway passes text/* as text) is read as it is; a base64 one is decoded.
+  const body = request.isBase64Encoded ? Buffer.from(request.body ?? '', 'base64').toString('utf8') : request.body ?? '';
+  const size = Buffer.byteLength(body);
+  if (size > MAX_IMPORT_BYTES) throw new DomainError(413, `The calendar is ${size} bytes; at most ${MAX_IMPORT_BYTES} bytes (1 MiB) can be imported at once`);
+  if (!size) throw new DomainError(400, 'The body is empty: send the .ics file');
   const profile = await callerProfile(deps, caller);
   const now = new Date(deps.now()).toISOString();
-  const { events, skipped } = readCalendar(bytes.toString('utf8').replace(/^\uFEFF/, ''), id, profile.time_zone, now);
+  const { events, skipped } = readCalendar(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body, id, profile.time_zone, now);
 
   const existing = new Map((await deps.repo.getEvents(events.map((e) => e.id))).map((e) => [e.id, e]));
   const created: EventRecord[] = [];
