@@ -113,6 +113,11 @@ describe('POST /user/{id}/calendar_import', () => {
     expect((await importIcs('bob', google)).json.response.created).toBe(6);
   });
 
+  it('reads a base64-encoded body as API Gateway may deliver it, a byte-order mark and all', async () => {
+    const answer = await call('calendar_import', { as: 'ada', path: { id: 'ada' }, body: Buffer.from(`\uFEFF${google}`), headers: { 'content-type': 'text/calendar' } });
+    expect(answer.json.response).toEqual({ created: 6, updated: 0, unchanged: 0, skipped: [] });
+  });
+
   it('refuses a malformed file with 400 saying where, writing nothing', async () => {
     const before = table.snapshot();
     const broken = google.replace('SUMMARY:Choir\r\n', 'SUMMARY:Choir\r\nthis is no property\r\n');
