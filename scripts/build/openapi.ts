@@ -101,7 +101,12 @@ function responsesOf(fn: FunctionSpec, trigger: HttpTrigger, contract: RouteCont
     const headers = headersOf(response);
     responses[status] = Number(status) >= 400
       ? { description: response.description, ...(headers ? { headers } : {}), ...errorContent(envelope) }
-      : {
+      : response.raw
+        ? {
+          description: response.description, ...(headers ? { headers } : {}),
+          ...(response.mediaType ? { content: { [response.mediaType]: { schema: (response.body as Schema | undefined) ?? { type: 'string' } } } } : {}),
+        }
+        : {
         description: response.description, ...(headers ? { headers } : {}),
         content: { 'application/json': { schema: wrap(envelope, response.body as Schema | undefined) } },
       };
@@ -159,6 +164,9 @@ export async function openApiDocument(functions: FunctionSpec[] = loadManifest()
     const content: Record<string, unknown> = {};
     const requestBody = (schema.body ?? jsonVariant.body) as Schema | undefined;
     if (requestBody) content['application/json'] = { schema: requestBody };
+    if (route.contract.requestBody) {
+      content[route.contract.requestBody.mediaType] = { schema: { type: 'string', description: route.contract.requestBody.description } };
+    }
     if (trigger.binary) {
       content['application/octet-stream'] = { schema: { type: 'string', contentMediaType: 'application/octet-stream' } };
       content['multipart/form-data'] = { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: ['file'] } };

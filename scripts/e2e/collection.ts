@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../manifest';
 
-export const FOLDER_ORDER = ['session', 'images', 'photos', 'social', 'datasets', 'datasets-generation', 'visual', 'auth'];
+export const FOLDER_ORDER = ['session', 'images', 'photos', 'social', 'social-calendar', 'datasets', 'datasets-generation', 'visual', 'auth'];
 export const COLLECTION_PATH = join(ROOT, 'test/e2e/darkroom.postman_collection.json');
 
 /** The collection (Postman v2.1) built from the folder files, as JSON text. */

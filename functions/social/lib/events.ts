@@ -1,5 +1,7 @@
 import { DomainError } from '@darkroom/runtime';
 import type { BusyInterval } from './slots';
+// Imported iCalendar events (lib/calendar-recurrence.ts): their kept recurrences and busy status.
+import { blocksTime, keptOccurrenceAt, keptOccurrences, type ImportedCalendarData, type KeptRecurrence } from './calendar-recurrence';
 import { compileRecurrence, currentOccurrence, expandRecurrence, isTimeZone, type CompiledRecurrence, type Occurrence } from './time';
 
 /** Seed 004's event body for `POST /event`, plus Darkroom's `time_zone` and `repeat_from`. */
@@ -46,7 +48,12 @@ export interface EventRecord {
   invited: string[];
   location?: { latitude: number; longitude: number; updated_at: string };
   created_at: string;
+  /** Events imported from an iCalendar file: their UID, source, status and kept recurrence. */
+  ical?: ImportedCalendarData;
 }
+
+/** An imported event whose recurrence the weekly model cannot hold. */
+const keptRecurrence = (event: EventRecord): event is EventRecord & { ical: { recurrence: KeptRecurrence } } => Boolean(event.ical?.recurrence);
 
 /** Longest single event: 31 days. */
 export const MAX_SINGLE_EVENT_SECONDS = 31 * 86_400;
@@ -119,6 +126,7 @@ function compile(event: EventRecord, validate = false): CompiledRecurrence {
 
 /** The event's occurrences overlapping `[from, to)` (epoch ms), recurrences expanded in their own zone. */
 export function occurrences(event: EventRecord, from: number, to: number): Occurrence[] {
+  if (keptRecurrence(event)) return keptOccurrences(event, from, to);
   if (event.single_event) {
     const start = event.start! * 1000;
     const end = event.end! * 1000;
@@ -127,13 +135,17 @@ export function occurrences(event: EventRecord, from: number, to: number): Occur
   return expandRecurrence(compile(event), from, to);
 }
 
-/** Busy intervals of several events in `[from, to)`, weighted by each event's weight. */
+/**
+ * Busy intervals of several events in `[from, to)`, weighted by each event's weight. Imported events
+ * that are cancelled or transparent take no time.
+ */
 export function busyIntervals(events: readonly EventRecord[], from: number, to: number): BusyInterval[] {
-  return events.flatMap((event) => occurrences(event, from, to).map((o) => ({ ...o, weight: event.weight })));
+  return events.filter(blocksTime).flatMap((event) => occurrences(event, from, to).map((o) => ({ ...o, weight: event.weight })));
 }
 
 /** The occurrence in progress at `at`, else the next, else the last. */
 export function occurrenceAt(event: EventRecord, at: number): Occurrence | undefined {
+  if (keptRecurrence(event)) return keptOccurrenceAt(event, at);
   if (event.single_event) return { start: event.start! * 1000, end: event.end! * 1000 };
   return currentOccurrence(compile(event), at);
 }
@@ -150,6 +162,8 @@ export interface EventView {
   weight: number; single_event: boolean; time_zone: string; google: boolean;
   recurrence: { start_time: string; end_time: string; repeat_days: number[]; repeat_from: number; repeat_until: number | null } | null;
   location: { latitude: number; longitude: number; updated_at: string } | null;
+  /** Imported events only: where they came from and the recurrence kept as iCalendar. */
+  ical?: { uid: string; source: string; cancelled: boolean; transparent: boolean; rrule: string | null; exdates: string[]; rdates: string[] };
 }
 
 /**
@@ -166,10 +180,16 @@ export function eventView(event: EventRecord, now: number): EventView {
     status, owner: event.owner, accepted: [...event.accepted].sort(), invited: [...event.invited].sort(),
     chat_url: `/chat/${event.id}/messages`,
     weight: event.weight, single_event: event.single_event, time_zone: event.time_zone, google: event.google,
-    recurrence: event.single_event ? null : {
+    recurrence: event.single_event || keptRecurrence(event) ? null : {
       start_time: event.start_time!, end_time: event.end_time!, repeat_days: event.repeat_days!,
       repeat_from: event.repeat_from!, repeat_until: event.repeat_until ?? null,
     },
     location: event.location ?? null,
+    ...(event.ical ? {
+      ical: {
+        uid: event.ical.uid, source: event.ical.source, cancelled: event.ical.cancelled, transparent: event.ical.transparent,
+        rrule: event.ical.recurrence?.rrule ?? null, exdates: event.ical.recurrence?.exdates ?? [], rdates: event.ical.recurrence?.rdates ?? [],
+      },
+    } : {}),
   };
 }

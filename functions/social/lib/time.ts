@@ -65,7 +65,7 @@ export function parseInstant(value: string | number, field: string): number {
  * hundred Intl look-ups instead of several per occurrence.
  */
 const dayOffsets = new Map<string, Map<number, number | null>>();
-function offsetAt(zone: IANAZone, at: number): number {
+export function offsetAt(zone: IANAZone, at: number): number {
   let days = dayOffsets.get(zone.name);
   if (!days) dayOffsets.set(zone.name, days = new Map());
   const day = Math.floor(at / DAY_MS);

@@ -9,7 +9,7 @@ import { authenticate } from './auth';
 import { envelopes, type EnvelopeName } from './envelopes';
 import type { HttpIdempotencyOptions } from './idempotency';
 import { httpMetrics, invocationScoped, logger, tracer } from './observability';
-import { HttpResult } from './response';
+import { HttpResult, RawHttpResult } from './response';
 import { describeValidationErrors, routeValidator, type PrecompiledValidator, type RouteInput, type RouteSchema } from './schema';
 
 type HttpEvent = APIGatewayProxyEventV2;
@@ -111,13 +111,17 @@ const clarifyErrors = (): MiddlewareObj<HttpEvent> => ({
   },
 });
 
-/** Puts results and errors into the service's envelope, as JSON. */
+/** Puts results and errors into the service's envelope, as JSON (a {@link RawHttpResult} goes out as it is). */
 const envelopeResponse = (name: EnvelopeName | ((event: HttpEvent) => EnvelopeName)): MiddlewareObj<HttpEvent, HttpResponse> => {
   const envelopeOf = typeof name === 'function' ? (event: HttpEvent) => envelopes[name(event)] : () => envelopes[name];
   return {
     after: (request) => {
       const envelope = envelopeOf(request.event);
       const raw = request.response as unknown;
+      if (raw instanceof RawHttpResult) {
+        request.response = { statusCode: raw.statusCode, headers: { ...raw.headers }, body: raw.body };
+        return;
+      }
       const result = raw instanceof HttpResult ? raw : new HttpResult(raw);
       request.response = {
         statusCode: result.statusCode,

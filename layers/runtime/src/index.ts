@@ -13,7 +13,7 @@ export {
   unsupportedMediaType, unprocessable, tooManyRequests,
 } from './errors';
 export { envelopes, serviceEnvelopes, type Envelope, type EnvelopeName } from './envelopes';
-export { respond, redirect, HttpResult, type RespondOptions } from './response';
+export { respond, redirect, rawResponse, HttpResult, RawHttpResult, type RespondOptions } from './response';
 export {
   eventSchemas, combineValidators, routeValidator, describeValidationErrors,
   type RouteSchema, type RouteInput, type PrecompiledValidator, type EventValidator, type RouteContract, type RouteResponse,

@@ -29,3 +29,20 @@ export const respond = (data: unknown, options: RespondOptions = {}): HttpResult
  */
 export const redirect = (location: string, data: unknown = { url: location }): HttpResult =>
   new HttpResult(data, 302, { Location: location });
+
+/**
+ * A response sent as it is, outside the service's envelope: a body that is not JSON (an iCalendar
+ * feed, `text/calendar`) or none (a 304). Errors still answer in the envelope.
+ */
+export class RawHttpResult {
+  constructor(
+    readonly statusCode: number,
+    readonly headers: Record<string, string>,
+    /** UTF-8 text; absent or empty for no body. */
+    readonly body = '',
+  ) {}
+}
+
+/** Builds a {@link RawHttpResult}: `body` and `headers` (Content-Type included) go out unchanged. */
+export const rawResponse = (body: string, options: { statusCode?: number; headers?: Record<string, string> } = {}): RawHttpResult =>
+  new RawHttpResult(options.statusCode ?? 200, options.headers ?? {}, body);

@@ -141,6 +141,13 @@ export interface RouteResponse {
   description: string;
   body?: JSONSchema;
   /**
+   * The media type of a body sent outside the envelope (a `RawHttpResult`, e.g. `text/calendar`); with
+   * `body` absent, the body is text. A raw response without `mediaType` (a 304) has no body.
+   */
+  mediaType?: string;
+  /** A response sent outside the envelope (`RawHttpResult`). */
+  raw?: boolean;
+  /**
    * Response headers that matter to a client (e.g. `Location` on a 302, `Retry-After` on a 429);
    * `required: true` when every such answer carries it (OpenAPI's default: it may be absent).
    */
@@ -155,5 +162,7 @@ export interface RouteResponse {
 export interface RouteContract {
   summary: string;
   description?: string;
+  /** A request body that is not JSON (a route with `body: 'raw'`): its media type and what it holds. */
+  requestBody?: { mediaType: string; description: string };
   responses: Record<number, RouteResponse>;
 }
