@@ -4,7 +4,7 @@
 export { httpHandler, type HttpHandlerOptions, type HttpRequest, type BodyMode } from './http';
 export { queueHandler, type QueueHandlerOptions, type QueueMessage } from './queue';
 export { loadConfig, loadConfigMap, optionalEnv, isLocal, ConfigError } from './config';
-export { s3, dynamo, dynamoClient, sqs, ses, cognito, ec2 } from './aws';
+export { s3, dynamo, dynamoClient, sqs, ses, cognito, ec2, connectionsApi } from './aws';
 export { logger, tracer, metrics, MetricUnit } from './observability';
 export {
   createError, DomainError, badRequest, forbidden, notFound, conflict, payloadTooLarge,
@@ -26,3 +26,7 @@ export {
   reconcilePending, tablePendingCatalog, objectCreatedEvent,
   type PendingOriginal, type PendingCatalog, type PendingTableLayout, type ReconcileDeps, type ReconcileOptions, type ReconcileSummary,
 } from './reconcile';
+export {
+  websocketHandler, handshakeToken, chosenProtocol, offeredProtocols, errorFrame,
+  type WebSocketHandlerOptions, type WebSocketRequest, type WebSocketRoute, type WebSocketEvent, type WebSocketResult, type Frame, type ErrorFrame,
+} from './websocket';
