@@ -222,8 +222,8 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     }
     if (request.method === 'GET') {
       return json(200, {
-        ConnectedAt: new Date(entry.connectedAt).toISOString(), LastActiveAt: new Date(entry.lastActiveAt).toISOString(),
-        Identity: { SourceIp: entry.sourceIp, UserAgent: entry.userAgent },
+        connectedAt: new Date(entry.connectedAt).toISOString(), lastActiveAt: new Date(entry.lastActiveAt).toISOString(),
+        identity: { sourceIp: entry.sourceIp, userAgent: entry.userAgent },
       });
     }
     if (request.method === 'DELETE') {

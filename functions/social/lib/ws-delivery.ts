@@ -138,3 +138,15 @@ export async function connectionCaller(deps: Pick<DeliveryDeps, 'connections' | 
     },
   };
 }
+
+/**
+ * Runs a socket closing after a change that already happened (a logout, a removal): a failure is logged,
+ * never the change's answer, since {@link deliverMessage} and {@link connectionCaller} refuse such sockets anyway.
+ */
+export async function closingAfter(what: string, close: () => Promise<number>): Promise<void> {
+  try {
+    await close();
+  } catch (error) {
+    logger.warn(`closing sockets after ${what} failed; they are refused at their next message`, { error: error as Error });
+  }
+}
