@@ -1,17 +1,52 @@
 import {
   ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { isRevoked, type Caller, type RevocationStore } from '@darkroom/jwt';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isRevoked, revocationKey, type Caller, type Revocation, type RevocationStore } from '@darkroom/jwt';
 import { connectionsApi, DomainError, dynamo, dynamoRevocationStore, loadConfig, logger, metrics, MetricUnit, type Frame } from '@darkroom/runtime';
 import type { Message, SocialRepository } from './records';
 import { DynamoConnectionRepository, type Connection, type ConnectionRepository, type Subscription } from './ws-connections';
+
+/** The JWT layer's revocation records, one user's or many users' at once. */
+export interface Revocations extends Pick<RevocationStore, 'revocation'> {
+  /** @returns each user's revocation in force (undefined when none), by user */
+  revocations(subs: string[]): Promise<Map<string, Revocation | undefined>>;
+}
+
+/**
+ * {@link Revocations} on the auth table: one user's through the runtime's store, many users' with
+ * BatchGetItem (at most 100 keys a request, DynamoDB API reference), read as the store reads them.
+ */
+export function tableRevocations(doc: DynamoDBDocumentClient, table: string): Revocations {
+  const store = dynamoRevocationStore(doc, table);
+  return {
+    revocation: (sub) => store.revocation(sub),
+    async revocations(subs) {
+      const found = new Map<string, Revocation | undefined>(subs.map((sub) => [sub, undefined]));
+      const now = Date.now() / 1000;
+      for (let i = 0; i < subs.length; i += 100) {
+        let keys: Record<string, unknown>[] | undefined = subs.slice(i, i + 100).map(revocationKey);
+        while (keys?.length) {
+          const result = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+          for (const item of result.Responses?.[table] ?? []) {
+            // DynamoDB TTL deletes lazily: an expired record is no revocation.
+            if (typeof item.expires_at === 'number' && item.expires_at < now) continue;
+            found.set(String(item.pk).replace(/^USER#/, ''), { before: Number(item.revoked_before), admitted: Array.isArray(item.admitted) ? item.admitted.map(String) : [] });
+          }
+          keys = result.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
+        }
+      }
+      return found;
+    },
+  };
+}
 
 /** What pushing to sockets needs: the connections table, the `@connections` API, and who may still receive. */
 export interface DeliveryDeps {
   connections: ConnectionRepository;
   /** The WebSocket API's management endpoint client (PostToConnection, DeleteConnection). */
   management: ApiGatewayManagementApiClient;
-  revocations: Pick<RevocationStore, 'revocation'>;
+  revocations: Revocations;
   social: Pick<SocialRepository, 'getEvent'>;
 }
 
@@ -29,7 +64,7 @@ export function deliveryDeps(social: DeliveryDeps['social']): DeliveryDeps {
     shared = {
       connections: new DynamoConnectionRepository(dynamo(), table),
       management: connectionsApi(endpoint),
-      revocations: dynamoRevocationStore(dynamo(), authTable),
+      revocations: tableRevocations(dynamo(), authTable),
     };
   }
   return { ...shared, social };
@@ -82,7 +117,7 @@ export async function deliverMessage(deps: DeliveryDeps, eventId: string, messag
   if (!subscriptions.length) return report;
   const members = new Set((found?.members ?? []).filter((m) => m.status !== 'declined').map((m) => m.user));
   const users = [...new Set(subscriptions.map((s) => s.user_id))];
-  const revocations = new Map(await Promise.all(users.map(async (user) => [user, await deps.revocations.revocation(user)] as const)));
+  const revocations = await deps.revocations.revocations(users);
   const frame: Frame = { type: 'message', event_id: eventId, message };
   await Promise.all(subscriptions.map(async (subscription: Subscription) => {
     try {

@@ -4,7 +4,8 @@ import type { Revocation } from '@darkroom/jwt';
 import { sendChatMessage, type ChatSendDeps } from '../../../functions/social/lib/chat-send';
 import type { Member, Message } from '../../../functions/social/lib/records';
 import type { Connection, ConnectionRepository, Subscription } from '../../../functions/social/lib/ws-connections';
-import { deliverMessage, disconnectUser, type DeliveryDeps } from '../../../functions/social/lib/ws-delivery';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { deliverMessage, disconnectUser, tableRevocations, type DeliveryDeps } from '../../../functions/social/lib/ws-delivery';
 
 const management = mockClient(ApiGatewayManagementApiClient);
 
@@ -30,7 +31,10 @@ function setup(members: Member[], revocations: Record<string, Revocation> = {}) 
   const deps: DeliveryDeps = {
     connections,
     management: new ApiGatewayManagementApiClient({ endpoint: 'https://api.execute-api.us-east-1.amazonaws.com/live', region: 'us-east-1' }),
-    revocations: { revocation: async (sub) => revocations[sub] },
+    revocations: {
+      revocation: async (sub) => revocations[sub],
+      revocations: async (subs) => new Map(subs.map((sub) => [sub, revocations[sub]])),
+    },
     social: { getEvent: async () => ({ event: {} as never, members }) },
   };
   return { connections, deps };
@@ -133,5 +137,31 @@ describe('sendChatMessage', () => {
     const sent = await sendChatMessage(failing as ChatSendDeps, ada, 'ev1', 'hello');
     expect(stored).toEqual([sent.message]);
     expect(sent.delivery).toEqual({ delivered: 0, gone: 0, closed: 0 });
+  });
+});
+
+describe('tableRevocations', () => {
+  it('reads many users\' revocations with BatchGetItem (100 keys a request, unprocessed keys retried), an expired record being none', async () => {
+    const doc = mockClient(DynamoDBDocumentClient);
+    const now = Math.floor(Date.now() / 1000);
+    const users = Array.from({ length: 120 }, (_, i) => `u${i}`);
+    doc.on(BatchGetCommand).callsFake((input) => {
+      const keys = input.RequestItems.auth.Keys as Array<{ pk: string }>;
+      const wanted = keys.map((k) => k.pk);
+      const unprocessed: string[] = wanted.includes('USER#u5') && !wanted.includes('USER#u6') ? [] : wanted.filter((pk) => pk === 'USER#u5');
+      const items: Array<{ pk: string; [k: string]: unknown }> = [
+        { pk: 'USER#u5', sk: 'REVOKED', revoked_before: now, admitted: ['s1'], expires_at: now + 60 },
+        { pk: 'USER#u7', sk: 'REVOKED', revoked_before: now - 100, admitted: [], expires_at: now - 1 },
+        { pk: 'USER#u110', sk: 'REVOKED', revoked_before: now, admitted: [], expires_at: now + 60 },
+      ].filter((item) => wanted.includes(item.pk) && !unprocessed.includes(item.pk));
+      return { Responses: { auth: items }, UnprocessedKeys: unprocessed.length ? { auth: { Keys: unprocessed.map((pk) => ({ pk, sk: 'REVOKED' })) } } : {} };
+    });
+    const found = await tableRevocations(doc as never, 'auth').revocations(users);
+    expect(doc.commandCalls(BatchGetCommand).map((c) => (c.args[0].input.RequestItems!.auth!.Keys ?? []).length)).toEqual([100, 1, 20]);
+    expect(found.size).toBe(120);
+    expect(found.get('u5')).toEqual({ before: now, admitted: ['s1'] });
+    expect(found.get('u110')).toEqual({ before: now, admitted: [] });
+    expect(found.get('u7')).toBeUndefined();
+    expect(found.get('u1')).toBeUndefined();
   });
 });
