@@ -5,7 +5,8 @@
  * frame on the API's route selection expression (`$request.body.action`, else `$default`), sends the
  * route's answer back (the route response), invokes `$disconnect` when the socket closes, and serves the
  * `@connections` management API (POST/GET/DELETE `/<stage>/@connections/<id>`, 410 GoneException for a
- * connection that is not open), so the functions' real ApiGatewayManagementApiClient talks to it unchanged.
+ * connection that is not open), so the functions' real ApiGatewayManagementApiClient talks to it unchanged,
+ * and closes connections idle for 10 minutes or open for 2 hours, as API Gateway does.
  * Sources: API Gateway developer guide, "WebSocket APIs" (route selection, $connect, route responses) and
  * the ApiGatewayManagementApi reference (PostToConnection, GetConnection, DeleteConnection).
  */
@@ -19,6 +20,9 @@ import { invoke } from './lambda';
 
 /** API Gateway's WebSocket message limit: 128 KB ("Amazon API Gateway quotas"). */
 export const WEBSOCKET_MESSAGE_LIMIT = 128 * 1024;
+/** API Gateway closes a WebSocket connection idle for 10 minutes, and any after 2 hours ("Amazon API Gateway quotas"). */
+export const IDLE_TIMEOUT_MS = 10 * 60_000;
+export const MAX_CONNECTION_MS = 2 * 3600_000;
 
 /** Options of {@link startWebSocketGateway}. */
 export interface WebSocketGatewayOptions {
@@ -32,6 +36,9 @@ export interface WebSocketGatewayOptions {
   port: number;
   /** The stage in URLs (`ws://host:port/<stage>`, management `http://host:port/<stage>`). Default `local`. */
   stage?: string;
+  /** Idle and total limits of a connection (ms); default API Gateway's, {@link IDLE_TIMEOUT_MS} and {@link MAX_CONNECTION_MS}. */
+  idleTimeoutMs?: number;
+  maxConnectionMs?: number;
   log?: (line: string) => void;
 }
 
@@ -233,6 +240,17 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     return json(405, { message: 'Method Not Allowed' });
   }
 
+  // API Gateway's connection limits: a frame from the client counts as activity.
+  const idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+  const maxConnectionMs = options.maxConnectionMs ?? MAX_CONNECTION_MS;
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const entry of open.values()) {
+      if (now - entry.lastActiveAt >= idleTimeoutMs || now - entry.connectedAt >= maxConnectionMs) entry.socket.close(1001, 'Going away');
+    }
+  }, Math.max(10, Math.min(30_000, Math.floor(Math.min(idleTimeoutMs, maxConnectionMs) / 4))));
+  sweeper.unref();
+
   const server: Server = createServer((request, response) => {
     manage(request, response).catch((error) => {
       log(`[ws] management request failed: ${(error as Error).message}`);
@@ -256,6 +274,7 @@ export async function startWebSocketGateway(options: WebSocketGatewayOptions): P
     managementEndpoint: `http://${host}:${port}/${stage}`,
     connections: () => open.size,
     async close() {
+      clearInterval(sweeper);
       const closing = [...open.entries()].map(([id, entry]) => {
         entry.socket.close(1001, 'Going away');
         return disconnected(id, 1001, 'Going away');

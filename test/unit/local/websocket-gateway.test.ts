@@ -94,3 +94,21 @@ describe('the local WebSocket gateway', () => {
     await expect(client.send(new PostToConnectionCommand({ ConnectionId: id, Data: Buffer.from('late') }))).rejects.toBeInstanceOf(GoneException);
   });
 });
+
+describe('connection limits', () => {
+  it('closes a connection idle past the idle timeout with 1001, running $disconnect, as API Gateway does after 10 minutes', async () => {
+    const short = await startWebSocketGateway({
+      functions: [route('t-connect', '$connect'), route('t-disconnect', '$disconnect')],
+      api: 'chat', spec: { routeSelectionExpression: '$request.body.action' }, port: 0, idleTimeoutMs: 100,
+    });
+    try {
+      const socket = new WebSocket(short.url, ['chat']);
+      const closed = new Promise<number>((done) => socket.once('close', done));
+      expect(await closed).toBe(1001);
+      while (!received.some((e) => e.requestContext.routeKey === '$disconnect')) await new Promise((r) => setTimeout(r, 10));
+      expect(short.connections()).toBe(0);
+    } finally {
+      await short.close();
+    }
+  });
+});
