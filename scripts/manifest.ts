@@ -30,7 +30,13 @@ export interface ScheduleTrigger {
  * "Working with routes for HTTP APIs"). At most one function has it.
  */
 export interface DefaultRouteTrigger { type: 'http-default' }
-export type Trigger = HttpTrigger | SqsTrigger | CognitoTrigger | ScheduleTrigger | DefaultRouteTrigger;
+/**
+ * A route of a WebSocket API (`resources.websockets`): `$connect`, `$disconnect`, `$default`, or a value
+ * of the API's route selection expression (`subscribe`). API Gateway on AWS, scripts/local/websocket-gateway.ts
+ * locally. `auth: required` (`$connect` only) verifies the handshake's Cognito token with the jwt layer.
+ */
+export interface WebSocketTrigger { type: 'websocket'; api: string; route: string; auth?: 'required' | 'none' }
+export type Trigger = HttpTrigger | SqsTrigger | CognitoTrigger | ScheduleTrigger | DefaultRouteTrigger | WebSocketTrigger;
 
 /** One permission: IAM actions on a manifest resource reference (`table:images`, `bucket:originals`, ...). */
 export interface Permission { resource: string; actions: string[] }
@@ -85,6 +91,8 @@ export interface PasswordPolicySpec {
   requireNumbers: boolean;
   requireSymbols: boolean;
 }
+/** A WebSocket API: how API Gateway picks a route from a frame (`$request.body.action`). */
+export interface WebSocketApiSpec { routeSelectionExpression: string }
 export interface UserPoolSpec { passwordPolicy: PasswordPolicySpec; usernameAttributes: string[]; autoVerifiedAttributes: string[] }
 
 /** The shared resources: what Terraform's storage, queues and auth modules and the local bootstrap create. */
@@ -93,6 +101,8 @@ export interface ManifestResources {
   buckets: Record<string, BucketSpec>;
   queues: Record<string, QueueSpec>;
   userPools: Record<string, UserPoolSpec>;
+  /** WebSocket APIs by name; `websocket:<name>` is the management endpoint (env) or its `@connections` (permissions). */
+  websockets?: Record<string, WebSocketApiSpec>;
 }
 
 export interface Manifest {
@@ -121,7 +131,7 @@ export function entries<T>(map: Record<string, T>): Array<[string, T]> {
 export const serviceOf = (fn: FunctionSpec): string => fn.name.split('-')[0]!;
 
 /** True when the function's route requires a token, so it gets the jwt layer and the auth config. */
-export const requiresAuth = (fn: FunctionSpec): boolean => fn.trigger.type === 'http' && fn.trigger.auth === 'required';
+export const requiresAuth = (fn: FunctionSpec): boolean => (fn.trigger.type === 'http' || fn.trigger.type === 'websocket') && fn.trigger.auth === 'required';
 
 /** Layers a function loads: jwt for auth-required routes, then what it lists. */
 export const layersOf = (fn: FunctionSpec): string[] => [...(requiresAuth(fn) ? ['jwt'] : []), ...(fn.layers ?? [])];
@@ -150,7 +160,7 @@ export function parseRate(rate: string): number {
 
 /** A resource reference `kind:name` split in two; literals give `undefined`. */
 export function parseReference(value: string): { kind: string; name: string } | undefined {
-  const match = /^(table|bucket|queue|userpool|userpool_domain|var|ses):(.+)$/.exec(value);
+  const match = /^(table|bucket|queue|userpool|userpool_domain|var|ses|websocket):(.+)$/.exec(value);
   return match ? { kind: match[1]!, name: match[2]! } : undefined;
 }
 

@@ -69,6 +69,13 @@ locals {
     }
   }
 
+  # WebSocket APIs (the chat's): their routes are the functions with a websocket trigger.
+  websockets = {
+    for name, w in try(local.manifest.resources.websockets, {}) : name => {
+      route_selection_expression = w.routeSelectionExpression
+    } if !startswith(name, "$")
+  }
+
   # One user pool; one() fails the plan loudly if the manifest ever lists a second.
   user_pool_name = one(keys(local.manifest.resources.userPools))
   user_pool      = local.manifest.resources.userPools[local.user_pool_name]
@@ -92,6 +99,8 @@ locals {
       event   = try(f.trigger.event, null)
       pool    = try(f.trigger.pool, null)
       rate    = try(f.trigger.rate, null)
+      api     = try(f.trigger.api, null)
+      route   = try(f.trigger.route, null)
       # Gateway JWT authorizer for auth=required, unless the function also accepts a token in
       # the body (the datasets seed's id_token field), which a gateway authorizer cannot see.
       auth_required = try(f.trigger.auth, "none") == "required"
@@ -113,6 +122,7 @@ locals {
   http_functions = { for name, f in local.functions : name => f if f.type == "http" }
   # The HTTP API's $default route (trigger http-default): requests that match no route.
   default_route_functions = { for name, f in local.functions : name => f if f.type == "http-default" }
+  websocket_functions     = { for name, f in local.functions : name => f if f.type == "websocket" }
   cognito_functions       = { for name, f in local.functions : name => f if f.type == "cognito" }
   # Everything but Cognito triggers; those are deployed apart (see module.cognito_triggers).
   service_functions = { for name, f in local.functions : name => f if f.type != "cognito" }
@@ -160,6 +170,8 @@ locals {
     "userpool:${local.user_pool_name}"        = module.auth.user_pool_id
     "userpool_client:${local.user_pool_name}" = module.auth.client_id
     "userpool_domain:${local.user_pool_name}" = module.auth.oauth_token_url
+    }, {
+    for name, endpoint in module.websocket.management_endpoints : "websocket:${name}" => endpoint
   })
 
   # 'kind:name' -> the ARN a permission is granted on.
@@ -171,6 +183,7 @@ locals {
       "userpool:${local.user_pool_name}" = module.auth.user_pool_arn
       "ses:identity"                     = module.auth.ses_identity_arn
     },
+    { for name, arn in module.websocket.connections_arns : "websocket:${name}" => arn },
   )
 
   # Manifest permissions -> IAM statements. S3 object actions apply to objects (arn/*), bucket
@@ -313,7 +326,8 @@ module "functions" {
       description = (
         f.type == "http" ? "${f.method} ${f.path}" :
         f.type == "http-default" ? "The API's $default route: requests no route matches" :
-        f.type == "schedule" ? "Runs at ${f.rate}" : "Consumer of the ${f.queue} queue"
+        f.type == "schedule" ? "Runs at ${f.rate}" :
+        f.type == "websocket" ? "WebSocket route ${f.route} of the ${f.api} API" : "Consumer of the ${f.queue} queue"
       )
       environment = { for k, v in merge(f.env, local.extra_env[name]) : k => lookup(local.env_references, v, v) }
       sqs_trigger = f.type == "sqs" ? {
@@ -354,6 +368,28 @@ module "api" {
       function_invoke_arn = module.functions.invoke_arns[name]
     }
   ])
+}
+
+# WebSocket APIs from the manifest (resources.websockets and the websocket triggers). The functions'
+# environment and policies take the management endpoints and @connections ARNs, which depend on the
+# API and stage only, while the routes take the functions: no cycle.
+module "websocket" {
+  source = "./modules/websocket"
+
+  name_prefix            = local.name_prefix
+  apis                   = local.websockets
+  throttling_burst_limit = var.api_throttling_burst_limit
+  throttling_rate_limit  = var.api_throttling_rate_limit
+  log_retention_days     = var.log_retention_days
+
+  routes = {
+    for name, f in local.websocket_functions : name => {
+      api                 = f.api
+      route               = f.route
+      function_name       = module.functions.function_names[name]
+      function_invoke_arn = module.functions.invoke_arns[name]
+    }
+  }
 }
 
 module "balancer" {

@@ -77,3 +77,8 @@ output "dashboard_name" {
   description = "CloudWatch dashboard of the stack (API, functions, queues, domain events)."
   value       = module.monitoring.dashboard_name
 }
+
+output "websocket_urls" {
+  description = "Where WebSocket clients connect (wss://<api>.execute-api.<region>.amazonaws.com/<stage>), keyed by manifest name (resources.websockets)."
+  value       = module.websocket.websocket_urls
+}

@@ -18,8 +18,11 @@ export const LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024;
 
 interface Route { fn: FunctionSpec; trigger: HttpTrigger; pattern: RegExp; params: string[] }
 
-/** Extra routes served beside the manifest's, e.g. `GET /_local/outbox`. */
-export type LocalRoute = (request: IncomingMessage, url: URL) => Promise<{ status: number; body: unknown } | undefined>;
+/**
+ * Extra routes served beside the manifest's, e.g. `GET /_local/outbox`: `body` is sent as JSON, or as it
+ * is with `contentType` (a page).
+ */
+export type LocalRoute = (request: IncomingMessage, url: URL) => Promise<{ status: number; body: unknown; contentType?: string } | undefined>;
 
 function compile(fn: FunctionSpec, trigger: HttpTrigger): Route {
   const params: string[] = [];
@@ -156,6 +159,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     try {
       for (const local of options.localRoutes ?? []) {
         const answer = await local(request, url);
+        if (answer?.contentType) return response.writeHead(answer.status, { 'content-type': answer.contentType, 'cache-control': 'no-store' }).end(answer.body as string);
         if (answer) return sendJson(response, answer.status, answer.body);
       }
       const candidates = routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((c) => c.match);

@@ -17,6 +17,8 @@ export interface ReadyStack {
   metrics: string;
   /** `artefacts` when the stack runs the built zips (artefacts.ts), else `source`. */
   mode: 'source' | 'artefacts';
+  /** The chat's WebSocket API (`ws://127.0.0.1:<port>/local`), served by websocket-gateway.ts. */
+  websocket?: string;
   s3: string; dynamodb: string; sqs: string; ses: string; cognito: string; ec2: string;
   userPool: { id: string; clientId: string; issuer: string; jwksUri: string };
   resources: Record<string, string>;

@@ -8,6 +8,7 @@
  * timeout, as on AWS), DARKROOM_READY_FILE (write the endpoints as JSON there once ready; used by tests),
  * DARKROOM_QUIET=1 (no per-request log lines), DARKROOM_ARTEFACTS=1 (same as `--artefacts`: run the built
  * zips in per-function processes, see artefacts.ts; DARKROOM_ARTEFACTS_NO_BUILD=1 takes dist/ as it is),
+ * DARKROOM_WS_PORT (the WebSocket API's port, default PORT+1; 0 = a free port),
  * DARKROOM_SCHEDULES=off (no schedule timers: scheduled
  * functions run only on `POST /_local/schedule/<function-name>`), DARKROOM_POLLER_CONCURRENCY (SQS
  * batches in flight per worker; default the number of cores), DARKROOM_VISIBILITY_TIMEOUT (seconds a
@@ -36,6 +37,8 @@ import { MetricsCollector, tapStdout } from './metrics';
 import { startPollers } from './pollers';
 import { startSchedules } from './scheduler';
 import { startStack } from './stack';
+import { startWebSocketApis } from './websocket-gateway';
+import { chatPageRoute } from './chat-page';
 
 // The SDK warns on every client that Node 20 loses support in 2027; Lambda runs nodejs22.x, and the
 // local stack is a development tool: say it once in the README instead of on every start.
@@ -75,6 +78,21 @@ async function main(): Promise<void> {
   });
   shutdown = async (signal) => {
     console.log(`\n${signal}: stopping`);
+    await stack.stop();
+    process.exit(0);
+  };
+  if (stopSignal) return shutdown(stopSignal);
+
+  // WebSocket APIs (websocket-gateway.ts) listen before the environments resolve 'websocket:<name>'.
+  const httpPort = Number(process.env.PORT ?? 3000);
+  const websockets = await startWebSocketApis({
+    functions: manifest.functions, websockets: manifest.resources.websockets, resources: stack.resources, log,
+    port: process.env.DARKROOM_WS_PORT !== undefined ? Number(process.env.DARKROOM_WS_PORT) : httpPort === 0 ? 0 : httpPort + 1,
+  });
+  const chatSocket = websockets.get('chat');
+  shutdown = async (signal) => {
+    console.log(`\n${signal}: stopping`);
+    await Promise.allSettled([...websockets.values()].map((gateway) => gateway.close()));
     await stack.stop();
     process.exit(0);
   };
@@ -130,9 +148,10 @@ async function main(): Promise<void> {
   });
   const api = await startHttpApi({
     functions: manifest.functions,
-    port: Number(process.env.PORT ?? 3000),
+    port: httpPort,
     log,
     localRoutes: [
+      ...(chatSocket ? [chatPageRoute(chatSocket.url)] : []),
       async (request, url) => (request.method === 'GET' && url.pathname === '/_local/outbox')
         ? { status: 200, body: await stack.outbox() } : undefined,
       async (request, url) => {
@@ -153,6 +172,7 @@ async function main(): Promise<void> {
     const stopping = Date.now();
     console.log(`\n${signal}: stopping (a second signal kills everything at once)`);
     await api.drain(drainMs);
+    await Promise.allSettled([...websockets.values()].map((gateway) => gateway.close()));
     const [, cutOff] = await Promise.all([
       Promise.race([schedules.stop(), new Promise((r) => setTimeout(r, drainMs).unref())]),
       pollers.stop(drainMs),
@@ -167,7 +187,7 @@ async function main(): Promise<void> {
   };
   if (stopSignal) return shutdown(stopSignal);
 
-  const ready = { api: api.url, outbox: `${api.url}/_local/outbox`, metrics: `${api.url}/_local/metrics`, mode: artefacts ? 'artefacts' : 'source', ...stack.endpoints, userPool: stack.userPool, dataDir, resources: stack.resources, env: stack.env };
+  const ready = { api: api.url, outbox: `${api.url}/_local/outbox`, metrics: `${api.url}/_local/metrics`, mode: artefacts ? 'artefacts' : 'source', websocket: chatSocket?.url, ...stack.endpoints, userPool: stack.userPool, dataDir, resources: stack.resources, env: stack.env };
   if (process.env.DARKROOM_READY_FILE) writeFileSync(process.env.DARKROOM_READY_FILE, JSON.stringify(ready, null, 2));
   const routes = manifest.functions.filter((fn) => fn.trigger.type === 'http').length;
   const workers = manifest.functions.filter((fn) => fn.trigger.type === 'sqs').map((fn) => fn.name);
@@ -175,6 +195,7 @@ async function main(): Promise<void> {
   console.log([
     `Darkroom local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${dataDir}, emulator logs in ${resolve(dataDir, 'emulators.log')})`,
     `  HTTP API     ${api.url}   (${routes} routes from ${artefacts ? 'the built zips (artefact mode)' : 'source'}; GET /_local/outbox for mail and codes, /_local/metrics for metrics)`,
+    ...(chatSocket ? [`  WebSocket    ${chatSocket.url}   (chat: subscribe, send; the chat page is ${api.url}/_local/chat)`] : []),
     `  Cognito      ${stack.endpoints.cognito}   pool ${stack.userPool.id}, client ${stack.userPool.clientId}`,
     `  DynamoDB     ${stack.endpoints.dynamodb}`,
     `  S3           ${stack.endpoints.s3}`,

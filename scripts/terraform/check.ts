@@ -563,11 +563,12 @@ export interface Manifest {
     buckets: Record<string, unknown>;
     queues: Record<string, { source?: { bucket: string } }>;
     userPools: Record<string, unknown>;
+    websockets?: Record<string, unknown>;
   };
   layers: Record<string, unknown>;
   functions: {
     name: string;
-    trigger: { type: string; method?: string; path?: string; queue?: string; pool?: string; rate?: string };
+    trigger: { type: string; method?: string; path?: string; queue?: string; pool?: string; rate?: string; api?: string; route?: string };
     env: Record<string, string>;
     permissions: { resource: string; actions: string[] }[];
     layers?: string[];
@@ -747,6 +748,49 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
     }
   }
 
+  // WebSocket routes: with websocket functions in the manifest, one call of modules/websocket takes
+  // apis = local.websockets (a for expression over local.manifest.resources.websockets) and routes over
+  // a local selecting exactly those functions, with api and route; the module creates WEBSOCKET APIs
+  // (for_each = var.apis) and, per route (for_each = var.routes), the route keyed each.value.route, its
+  // integration and the invoke permission.
+  const websocketFunctions = manifest.functions.filter((f) => f.trigger.type === 'websocket');
+  const websocketCalls = callsOf('websocket');
+  if (websocketFunctions.length || websocketCalls.length) {
+    if (websocketCalls.length !== 1) report(`expected one call of modules/websocket, found ${websocketCalls.length}`);
+    if (!/^\{\s*for\s+\w+\s*,\s*\w+\s+in\s+try\(\s*local\.manifest\.resources\.websockets\b|^\{\s*for\s+\w+\s*,\s*\w+\s+in\s+local\.manifest\.resources\.websockets\s*:/.test(unwrap(locals.get('websockets')?.value))) {
+      report('local.websockets must be a for expression over local.manifest.resources.websockets');
+    }
+  }
+  for (const call of websocketCalls) {
+    const routes = unwrap(call.body['routes']);
+    const m = FOR_LOCAL.exec(routes);
+    const selected = m ? selectedFunctions(locals, m[3]!, manifest) : 'routes must be a for expression over a local';
+    if (typeof selected === 'string') report(`module.${call.name}: ${selected}`);
+    else {
+      for (const f of websocketFunctions) {
+        if (!selected.has(f.name)) report(`websocket route ${f.trigger.route} (${f.name}) is not passed to module.${call.name}`);
+      }
+      for (const n of selected) if (types.get(n) !== 'websocket') report(`module.${call.name}: ${n} is not a websocket function but gets a websocket route`);
+    }
+    if (!/\bapi\s*=/.test(routes) || !/\broute\s*=/.test(routes)) report(`module.${call.name}: routes must carry api and route`);
+    if (unwrap(call.body['apis']) !== 'local.websockets') report(`module.${call.name}: apis must be local.websockets`);
+    const child = resolve(root, call.body['source'] as string);
+    const resources = child ? resourceBlocks(child, 'resource') : [];
+    const api = resources.find((r) => r.type === 'aws_apigatewayv2_api');
+    if (!api || unwrap(api.body['for_each']) !== 'var.apis' || api.body['protocol_type'] !== 'WEBSOCKET') {
+      report('modules/websocket: aws_apigatewayv2_api must use for_each = var.apis and protocol_type = "WEBSOCKET"');
+    }
+    const route = resources.find((r) => r.type === 'aws_apigatewayv2_route');
+    if (!route || unwrap(route.body['for_each']) !== 'var.routes' || unwrap(route.body['route_key']) !== 'each.value.route') {
+      report('modules/websocket: aws_apigatewayv2_route must use for_each = var.routes and route_key = each.value.route');
+    }
+    for (const type of ['aws_apigatewayv2_integration', 'aws_lambda_permission']) {
+      if (!resources.some((r) => r.type === type && unwrap(r.body['for_each']) === 'var.routes')) {
+        report(`modules/websocket: ${type} must use for_each = var.routes`);
+      }
+    }
+  }
+
   // Tables, buckets, queues: manifest -> local -> module argument -> for_each.
   const collections: [string, string, string, string][] = [
     ['tables', 'storage', 'aws_dynamodb_table', 'tables'],
@@ -812,6 +856,8 @@ export function checkManifestCoverage(root: ModuleConfig, manifest: Manifest, re
         return variables.has(name!);
       case 'ses':
         return name === 'identity';
+      case 'websocket':
+        return name! in (manifest.resources.websockets ?? {}) && callsOf('websocket').length > 0;
       default:
         return false;
     }

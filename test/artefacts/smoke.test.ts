@@ -58,3 +58,20 @@ it('refuses bad input in the envelope, and tokens after a logout', async () => {
   expect((await api('/auth/logout', { token: ada.accessToken, body: { refresh_token: ada.refreshToken } })).status).toBe(200);
   expect((await api('/auth/template-invite-mail', { token: ada.idToken })).status).toBe(401);
 });
+
+it('serves the chat\'s WebSocket API from the built zips: a message sent over REST reaches the other member\'s socket, the socket\'s reaches REST', async () => {
+  const { chatCast, memberSocket } = await import('../support/chat');
+  const cast = await chatCast();
+  const [owner, member] = [await memberSocket(cast.owner, cast.eventId), await memberSocket(cast.member, cast.eventId)];
+  try {
+    const sent = await api(`/chat/${cast.eventId}/messages`, { token: cast.owner.idToken, body: { message: 'from the zips' } });
+    expect((await member.next((f) => f.type === 'message' && f.message.id === sent.body.response.id)).message).toEqual(sent.body.response);
+    member.send({ action: 'send', event_id: cast.eventId, message: 'back over the socket' });
+    const answer = await member.next((f) => f.type === 'sent');
+    expect((await owner.next((f) => f.type === 'message' && f.message.id === answer.message.id)).message.message).toBe('back over the socket');
+    expect((await api(`/chat/${cast.eventId}/messages`, { token: cast.member.idToken })).body.response[0]).toEqual(answer.message);
+  } finally {
+    owner.socket.terminate();
+    member.socket.terminate();
+  }
+}, 120_000);

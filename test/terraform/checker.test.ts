@@ -404,7 +404,7 @@ resource "aws_lambda_permission" "schedule" {
   const passingSchedule = 'merge(f, { schedule = f.type == "schedule" ? { expression = f.rate } : null })';
 
   /** A root that wires the manifest the way terraform/main.tf does, with pieces swappable. */
-  const root = (o: { noDefaultRoute?: boolean; functionsOf?: string; routesOf?: string; tables?: string; layerForEach?: string; functionsValue?: string } = {}) => `
+  const root = (o: { noDefaultRoute?: boolean; functionsOf?: string; routesOf?: string; tables?: string; layerForEach?: string; functionsValue?: string; websocketRoutesOf?: string } = {}) => `
 locals {
   manifest          = jsondecode(file("\${path.root}/../functions/manifest.json"))
   functions         = { for f in local.manifest.functions : f.name => { type = f.trigger.type } }
@@ -412,6 +412,8 @@ locals {
   default_route_functions = { for name, f in local.functions : name => f if f.type == "http-default" }
   cognito_functions = { for name, f in local.functions : name => f if f.type == "cognito" }
   service_functions = { for name, f in local.functions : name => f if f.type != "cognito" }
+  websocket_functions = { for name, f in local.functions : name => f if f.type == "websocket" }
+  websockets        = { for name, w in try(local.manifest.resources.websockets, {}) : name => w }
   tables            = ${o.tables ?? '{ for name, t in local.manifest.resources.tables : name => { hash_key = t.hashKey, indexes = try(t.indexes, {}) } }'}
   buckets           = { for name, b in local.manifest.resources.buckets : name => b }
   queues            = { for name, q in local.manifest.resources.queues : name => q }
@@ -438,6 +440,11 @@ module "storage" {
   tables  = local.tables
   buckets = local.buckets
 }
+module "websocket" {
+  source = "./modules/websocket"
+  apis   = local.websockets
+  routes = { for name, f in local.${o.websocketRoutesOf ?? 'websocket_functions'} : name => { api = f.api, route = f.route } }
+}
 module "queues" {
   source = "./modules/queues"
   queues = local.queues
@@ -449,8 +456,15 @@ variable "mail_from" {
 `;
 
   const INDEXED_STORAGE = 'resource "aws_dynamodb_table" "this" {\n  for_each = var.tables\n  dynamic "global_secondary_index" {\n    for_each = each.value.indexes\n    content {\n      name = global_secondary_index.key\n    }\n  }\n}\n';
-  const children = async (functionModule = scheduleWiring, storage = INDEXED_STORAGE) =>
+  const WEBSOCKET_MODULE = [
+    'resource "aws_apigatewayv2_api" "this" {\n  for_each      = var.apis\n  protocol_type = "WEBSOCKET"\n}\n',
+    'resource "aws_apigatewayv2_integration" "this" {\n  for_each = var.routes\n}\n',
+    'resource "aws_apigatewayv2_route" "this" {\n  for_each  = var.routes\n  route_key = each.value.route\n}\n',
+    'resource "aws_lambda_permission" "this" {\n  for_each = var.routes\n}\n',
+  ].join('');
+  const children = async (functionModule = scheduleWiring, storage = INDEXED_STORAGE, websocket = WEBSOCKET_MODULE) =>
     memoryResolver({
+      './modules/websocket': await parseModule('websocket', { 'main.tf': websocket }),
       './modules/function': await parseModule('function', {
         'main.tf': `resource "aws_lambda_function" "this" {\n  for_each = var.functions\n}\n${functionModule}`,
       }),
@@ -502,7 +516,7 @@ variable "mail_from" {
     });
     expect(messages(checkManifestCoverage(m, manifest(), await children()))).toEqual([
       'local.tables must be a for expression over local.manifest.resources.tables',
-      'local.tables must map each table\'s indexes (manifest tables with indexes: social)',
+      'local.tables must map each table\'s indexes (manifest tables with indexes: social, connections)',
       'aws_lambda_layer_version must use for_each = local.manifest.layers',
     ]);
   });
@@ -510,7 +524,7 @@ variable "mail_from" {
   test('reports manifest indexes that the tables local or the storage module drops', async () => {
     const flat = await parseModule('root', { 'main.tf': root({ tables: '{ for name, t in local.manifest.resources.tables : name => { hash_key = t.hashKey } }' }) });
     expect(messages(checkManifestCoverage(flat, manifest(), await children()))).toEqual([
-      'local.tables must map each table\'s indexes (manifest tables with indexes: social)',
+      'local.tables must map each table\'s indexes (manifest tables with indexes: social, connections)',
     ]);
     const m = await parseModule('root', { 'main.tf': root() });
     expect(messages(checkManifestCoverage(m, manifest(), await children(scheduleWiring, 'resource "aws_dynamodb_table" "this" {\n  for_each = var.tables\n}\n')))).toEqual([
@@ -537,6 +551,22 @@ variable "mail_from" {
     expect(messages(checkManifestCoverage(passing, withSchedule(), await children(split)))).toEqual([
       'module.functions: modules/function: the schedule rule, target and permission must share one for_each',
     ]);
+  });
+
+  test('reports websocket routes missing from the websocket module, other functions given one, and a module that is no WEBSOCKET API', async () => {
+    const some = await parseModule('root', { 'main.tf': root({ websocketRoutesOf: 'cognito_functions' }) });
+    const got = messages(checkManifestCoverage(some, manifest(), await children()));
+    expect(got).toContain('websocket route $connect (social-ws-connect) is not passed to module.websocket');
+    expect(got).toContain('module.websocket: auth-pre-signup is not a websocket function but gets a websocket route');
+    const http = await parseModule('root', { 'main.tf': root() });
+    expect(messages(checkManifestCoverage(http, manifest(), await children(scheduleWiring, INDEXED_STORAGE, WEBSOCKET_MODULE.replace('"WEBSOCKET"', '"HTTP"').replace('route_key = each.value.route', 'route_key = "$default"'))))).toEqual([
+      'modules/websocket: aws_apigatewayv2_api must use for_each = var.apis and protocol_type = "WEBSOCKET"',
+      'modules/websocket: aws_apigatewayv2_route must use for_each = var.routes and route_key = each.value.route',
+    ]);
+    const none = await parseModule('root', { 'main.tf': root().replace(/module "websocket" \{[\s\S]*?\n\}\n/, '') });
+    const missing = messages(checkManifestCoverage(none, manifest(), await children()));
+    expect(missing).toContain('expected one call of modules/websocket, found 0');
+    expect(missing).toContain('function social-ws-send: env CHAT_WEBSOCKET_ENDPOINT = "websocket:chat" names nothing Terraform creates');
   });
 
   test('reports a filter it cannot evaluate instead of guessing', async () => {

@@ -11,6 +11,7 @@ const fake = (reference: string) => {
   if (kind === 'userpool_domain') return `https://darkroom-${name}.auth.us-east-1.amazoncognito.com/oauth2/token`;
   if (kind === 'userpool') return 'us-east-1_TestPool1';
   if (kind === 'var') return `${name}@darkroom.test`;
+  if (kind === 'websocket') return `https://${name}0api.execute-api.us-east-1.amazonaws.com/live`;
   return awsName(name!);
 };
 

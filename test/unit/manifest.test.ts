@@ -37,12 +37,14 @@ describe('functions/manifest.json', () => {
       ...Object.keys(manifest.resources.queues).map((n) => `queue:${n}`),
       ...Object.keys(manifest.resources.userPools).map((n) => `userpool:${n}`),
       ...Object.keys(manifest.resources.userPools).map((n) => `userpool_domain:${n}`),
+      ...Object.keys(manifest.resources.websockets ?? {}).filter((n) => !n.startsWith('$')).map((n) => `websocket:${n}`),
     ]);
     const refs = manifest.functions.flatMap((fn) => [...Object.values(fn.env), ...fn.permissions.map((p) => p.resource)])
       .filter((value) => parseReference(value) && !/^(var|ses):/.test(value));
     expect(refs.filter((ref) => !declared.has(ref))).toEqual([]);
     for (const fn of manifest.functions) {
       if (fn.trigger.type === 'sqs') expect(manifest.resources.queues[fn.trigger.queue]).toBeDefined();
+      if (fn.trigger.type === 'websocket') expect(manifest.resources.websockets?.[fn.trigger.api]).toBeDefined();
     }
   });
 

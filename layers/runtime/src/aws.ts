@@ -1,3 +1,4 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -48,3 +49,10 @@ export const ses = (): SESv2Client => once('ses', () => tracer.captureAWSv3Clien
 export const cognito = (): CognitoIdentityProviderClient =>
   once('cognito', () => tracer.captureAWSv3Client(new CognitoIdentityProviderClient(common())));
 export const ec2 = (): EC2Client => once('ec2', () => tracer.captureAWSv3Client(new EC2Client(common())));
+
+/**
+ * The `@connections` management API of one WebSocket API stage: `endpoint` is
+ * `https://<api-id>.execute-api.<region>.amazonaws.com/<stage>` (the local gateway's on the local stack).
+ */
+export const connectionsApi = (endpoint: string): ApiGatewayManagementApiClient =>
+  once(`apigatewaymanagementapi ${endpoint}`, () => tracer.captureAWSv3Client(new ApiGatewayManagementApiClient({ ...common(), endpoint })));

@@ -6,7 +6,7 @@ export type { HttpIdempotencyOptions } from './idempotency';
 export { maxReceiveCountVariable } from './receive-count';
 export { queueHandler, attemptOf, type QueueHandlerOptions, type QueueMessage, type Attempt } from './queue';
 export { loadConfig, loadConfigMap, optionalEnv, isLocal, ConfigError } from './config';
-export { s3, dynamo, dynamoClient, sqs, ses, cognito, ec2 } from './aws';
+export { s3, dynamo, dynamoClient, sqs, ses, cognito, ec2, connectionsApi } from './aws';
 export { logger, tracer, metrics, MetricUnit, invocationScoped, serviceOf } from './observability';
 export {
   createError, DomainError, badRequest, forbidden, notFound, conflict, payloadTooLarge,
@@ -32,3 +32,7 @@ export {
   presignDownload, presignPut, presignedUrlProperties, MAX_PRESIGN_SECONDS,
   type PresignedUrl, type PresignDownloadOptions, type PresignPutOptions,
 } from './presign';
+export {
+  websocketHandler, handshakeToken, chosenProtocol, offeredProtocols, errorFrame,
+  type WebSocketHandlerOptions, type WebSocketRequest, type WebSocketRoute, type WebSocketEvent, type WebSocketResult, type Frame, type ErrorFrame,
+} from './websocket';

@@ -1,0 +1,5 @@
+import type { RouteSchema } from '@darkroom/runtime';
+import { subscribeFrame } from '../lib/ws-frames';
+
+/** WebSocket route `subscribe`: `{action: "subscribe", event_id}`. */
+export const schema = { body: subscribeFrame } as const satisfies RouteSchema;
