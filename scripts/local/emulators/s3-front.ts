@@ -6,6 +6,7 @@
 import { createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkPostPolicy, errorXml, parsePostForm } from './s3-post-policy';
+import type { RequestGuard } from './s3-front-auth';
 
 /** Options of {@link startS3Front}. */
 export interface S3FrontOptions {
@@ -16,6 +17,8 @@ export interface S3FrontOptions {
   target: { host: string; port: number };
   /** Access key id -> secret access key. */
   credentials: Record<string, string>;
+  /** Authenticates (and authorises) every request but POST uploads (s3-front-auth.ts); absent: none is checked. */
+  guard?: RequestGuard;
 }
 
 function pass(request: IncomingMessage, response: ServerResponse, target: S3FrontOptions['target'], body?: Buffer): void {
@@ -44,6 +47,15 @@ const postBucket = (request: IncomingMessage): string | undefined => {
 export async function startS3Front(options: S3FrontOptions): Promise<{ server: Server; port: number }> {
   const server = createServer(async (request, response) => {
     const bucket = postBucket(request);
+    // --- request authentication (s3-front-auth.ts) ---
+    if (!bucket && options.guard) {
+      const denied = await options.guard(request).catch((error: unknown) => ({ status: 500, code: 'InternalError', message: String(error) }));
+      if (denied) {
+        request.resume();
+        return response.writeHead(denied.status, { 'content-type': 'application/xml' }).end(errorXml(denied));
+      }
+    }
+    // --- end of request authentication ---
     if (!bucket) return pass(request, response, options.target);
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);

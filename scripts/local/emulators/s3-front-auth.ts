@@ -1,0 +1,52 @@
+/**
+ * The S3 front's gate (s3-front.ts): every request but a browser POST upload must be signed (SigV4,
+ * s3-auth.ts) by a key the stack knows. The stack's service credentials (what the Lambdas use) may do
+ * anything, as the functions' roles allow on AWS; identity-pool credentials (from the Cognito Identity
+ * emulator, cognito-identity.ts) may do what the authenticated role's policy allows them.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { PolicyDocument } from './identity-policy';
+import { authenticate, authorizeIdentity, type KnownKey, type S3Refusal } from './s3-auth';
+
+/** Options of {@link requestGuard}. */
+export interface GuardOptions {
+  /** Service credentials: access key id -> secret. Full access. */
+  serviceKeys: Record<string, string>;
+  /** The Cognito Identity emulator, asked for credentials it issued (`GET /_local/credentials/<id>`). */
+  identityEndpoint?: string;
+  /** The authenticated role's policy, applied to identity credentials. */
+  identityPolicy?: PolicyDocument;
+}
+
+/** Checks one request; undefined means S3 would serve it. */
+export type RequestGuard = (request: IncomingMessage) => Promise<S3Refusal | undefined>;
+
+/**
+ * Builds the gate. Identity credentials are fetched once per access key and kept until they expire.
+ * @returns the guard
+ */
+export function requestGuard(options: GuardOptions): RequestGuard {
+  const identities = new Map<string, KnownKey>();
+  async function lookup(accessKeyId: string): Promise<KnownKey | undefined> {
+    const service = options.serviceKeys[accessKeyId];
+    if (service !== undefined) return { secretAccessKey: service };
+    const cached = identities.get(accessKeyId);
+    if (cached) return cached;
+    if (!options.identityEndpoint) return undefined;
+    const response = await fetch(`${options.identityEndpoint}/_local/credentials/${encodeURIComponent(accessKeyId)}`, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) return undefined;
+    const found = (await response.json()) as { secretAccessKey: string; sessionToken: string; identityId: string; expiresAt: string };
+    const key: KnownKey = { secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken, identityId: found.identityId, expiresAt: found.expiresAt };
+    identities.set(accessKeyId, key);
+    return key;
+  }
+  return async (request) => {
+    // CORS preflights carry no credentials (the browser sends them before the signed request).
+    if (request.method === 'OPTIONS') return undefined;
+    const signer = await authenticate({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers }, lookup);
+    if ('refusal' in signer) return signer.refusal;
+    if (signer.key.identityId === undefined) return undefined;
+    if (!options.identityPolicy) return { status: 403, code: 'AccessDenied', message: 'Access Denied' };
+    return authorizeIdentity(options.identityPolicy, signer.key.identityId, request.method ?? 'GET', request.url ?? '/');
+  };
+}
