@@ -62,6 +62,12 @@ export interface IdentityStore {
    */
   identityId(sub: string, idToken: string): Promise<string>;
   /**
+   * Like {@link identityId} but writes nothing (for functions that may only read the auth table).
+   * @returns the cached identity id, else GetId's answer for the ID token, else undefined when no ID token is given
+   * @throws 502 when Cognito Identity refuses or fails
+   */
+  lookupIdentityId(sub: string, idToken?: string): Promise<string | undefined>;
+  /**
    * Temporary credentials for the ID token's user (GetCredentialsForIdentity with the token's login map).
    * @throws 502 when Cognito Identity refuses or fails
    */
@@ -70,6 +76,14 @@ export interface IdentityStore {
 
 /** {@link IdentityStore} over Cognito Identity and the auth table. */
 export function identityStoreOf(deps: IdentityDeps): IdentityStore {
+  const getId = async (idToken: string): Promise<string> => {
+    const { IdentityId } = await deps.identity.send(new GetIdCommand({ IdentityPoolId: deps.identityPoolId, Logins: loginsOf(idToken) })).catch((error: unknown) => {
+      tracer.addErrorAsMetadata(error as Error);
+      throw unavailable();
+    });
+    if (!IdentityId) throw unavailable();
+    return IdentityId;
+  };
   const store: IdentityStore = {
     async cachedIdentityId(sub) {
       const { Item } = await deps.doc.send(new GetCommand({ TableName: deps.authTable, Key: identityKey(sub) }));
@@ -78,14 +92,13 @@ export function identityStoreOf(deps: IdentityDeps): IdentityStore {
     async identityId(sub, idToken) {
       const cached = await store.cachedIdentityId(sub);
       if (cached) return cached;
-      const { IdentityId } = await deps.identity.send(new GetIdCommand({ IdentityPoolId: deps.identityPoolId, Logins: loginsOf(idToken) })).catch((error: unknown) => {
-        tracer.addErrorAsMetadata(error as Error);
-        throw unavailable();
-      });
-      if (!IdentityId) throw unavailable();
+      const identityId = await getId(idToken);
       // GetId answers one id per user for ever: a concurrent first login writes the same value.
-      await deps.doc.send(new PutCommand({ TableName: deps.authTable, Item: { ...identityKey(sub), identity_id: IdentityId, created_at: new Date().toISOString() } }));
-      return IdentityId;
+      await deps.doc.send(new PutCommand({ TableName: deps.authTable, Item: { ...identityKey(sub), identity_id: identityId, created_at: new Date().toISOString() } }));
+      return identityId;
+    },
+    async lookupIdentityId(sub, idToken) {
+      return (await store.cachedIdentityId(sub)) ?? (idToken ? getId(idToken) : undefined);
     },
     async credentials(sub, idToken) {
       const identityId = await store.identityId(sub, idToken);
