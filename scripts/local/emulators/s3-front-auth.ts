@@ -45,8 +45,29 @@ export function requestGuard(options: GuardOptions): RequestGuard {
     if (request.method === 'OPTIONS') return undefined;
     const signer = await authenticate({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers }, lookup);
     if ('refusal' in signer) return signer.refusal;
+    // Service credentials: s3rver knows them and checks the untouched request again.
     if (signer.key.identityId === undefined) return undefined;
     if (!options.identityPolicy) return { status: 403, code: 'AccessDenied', message: 'Access Denied' };
-    return authorizeIdentity(options.identityPolicy, signer.key.identityId, request.method ?? 'GET', request.url ?? '/');
+    const denied = authorizeIdentity(options.identityPolicy, signer.key.identityId, request.method ?? 'GET', request.url ?? '/');
+    if (!denied) dropSignature(request);
+    return denied;
   };
+}
+
+/** The query parameters of a presigned request's signature (SigV4, and SigV2's). */
+const SIGNATURE_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token', 'AWSAccessKeyId', 'Signature', 'Expires'];
+
+/**
+ * Takes the signature off a request the guard has accepted with identity credentials, so s3rver (which
+ * knows only the service key and would refuse them) serves it. Its other parameters are kept as sent;
+ * s3rver then refuses `response-*` overrides, as S3 does for anonymous requests (the functions presign
+ * those with the service key, which passes unchanged).
+ */
+export function dropSignature(request: IncomingMessage): void {
+  delete request.headers.authorization;
+  delete request.headers['x-amz-security-token'];
+  const [path, query = ''] = (request.url ?? '/').split(/\?(.*)/s, 2) as [string, string?];
+  if (!query) return;
+  const kept = query.split('&').filter((pair) => !SIGNATURE_PARAMS.includes(decodeURIComponent(pair.split('=')[0] ?? '')));
+  request.url = kept.length ? `${path}?${kept.join('&')}` : path;
 }

@@ -1,7 +1,9 @@
 /**
- * The local S3 endpoint: a thin HTTP front that passes every request through to s3rver unchanged
- * (Host header included, so presigned URLs still verify), except browser-based POST uploads, which it
- * first checks as S3 would (s3-post-policy.ts) and refuses with S3's XML error when the policy says no.
+ * The local S3 endpoint: a thin HTTP front before s3rver. With a guard (s3-front-auth.ts) it
+ * authenticates every request as S3 does (SigV4 header or presigned; identity credentials against their
+ * role policy), refuses with S3's XML error, and passes what it accepts on to s3rver; browser-based POST
+ * uploads it checks against their policy instead (s3-post-policy.ts). Without a guard, requests pass
+ * through unchanged.
  */
 import { createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
