@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../manifest';
 
-const BENCHES = ['thumbnails.ts', 'cold-init.ts', 'pipeline.ts', 'api.ts', 'unzip.ts', 'social-free-slots.ts', 'datasets-export.ts', 'datasets-generation.ts', 'visual.ts'];
+const BENCHES = ['thumbnails.ts', 'cold-init.ts', 'pipeline.ts', 'api.ts', 'unzip.ts', 'social-free-slots.ts', 'datasets-export.ts', 'datasets-generation.ts', 'visual.ts', 's3-identity-upload.ts'];
 
 for (const bench of BENCHES) {
   const path = join(ROOT, 'scripts/bench', bench);
