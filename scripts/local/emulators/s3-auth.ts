@@ -84,6 +84,22 @@ const sameHex = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** RFC 3986 percent-encoding of everything but unreserved characters (SigV4's UriEncode). */
+const uriEncode = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * The canonical URI of an S3 request: each path segment decoded and encoded again with UriEncode, so
+ * `us-east-1:abc` and `us-east-1%3Aabc` in the request line sign alike, as on S3 (which signs the key,
+ * not the way a client wrote it). S3 neither normalises `.`/`..` segments nor double-encodes.
+ */
+const canonicalPath = (pathname: string): string => pathname.split('/').map((segment) => {
+  try {
+    return uriEncode(decodeURIComponent(segment));
+  } catch {
+    return segment;
+  }
+}).join('/');
+
 /** The query of a URL as the signer takes it: decoded names and values, repeated names as arrays. */
 function queryOf(params: URLSearchParams, drop: Set<string>): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
@@ -157,7 +173,7 @@ export async function authenticate(request: IncomingS3Request, lookup: KeyLookup
     if (!headers) return { refusal: signatureMismatch() };
     // The signer re-adds the X-Amz-* authentication parameters; the payload of a presigned request is UNSIGNED-PAYLOAD.
     const toSign = new HttpRequest({
-      method: request.method, hostname: host, path: url.pathname, headers: { ...headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      method: request.method, hostname: host, path: canonicalPath(url.pathname), headers: { ...headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
       query: queryOf(params, new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token'])),
     });
     const excluded = new Set(['x-amz-content-sha256']);
@@ -184,7 +200,7 @@ export async function authenticate(request: IncomingS3Request, lookup: KeyLookup
   if (!payloadHash) return { refusal: refuse(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256') };
   const headers = signedHeaderValues(request.headers, signedHeaders);
   if (!headers) return { refusal: signatureMismatch() };
-  const toSign = new HttpRequest({ method: request.method, hostname: host, path: url.pathname, headers, query: queryOf(params, new Set()) });
+  const toSign = new HttpRequest({ method: request.method, hostname: host, path: canonicalPath(url.pathname), headers, query: queryOf(params, new Set()) });
   // Only the headers the client signed take part; x-amz-content-sha256 is the payload hash it declared.
   const signed = await signerFor(credential.region, { ...credential.key, accessKeyId: credential.accessKeyId }).sign(toSign, {
     signingDate: date, signableHeaders: new Set(signedHeaders),

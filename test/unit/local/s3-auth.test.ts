@@ -95,6 +95,12 @@ describe('header-signed requests (SigV4 Authorization header)', () => {
       .resolves.toEqual({ status: 403, code: 'InvalidAccessKeyId' });
   });
 
+  it('signs the key, not the way the request line spells it: a raw ":" verifies as the SDK\'s "%3A"', async () => {
+    const url = await getSignedUrl(client(SERVICE), new GetObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/a.png` }), { expiresIn: 60 });
+    expect(url).toContain('%3A');
+    await expect(raw(url.replace(/%3A/, ':'))).resolves.toEqual({ status: 200 });
+  });
+
   it('refuses an unsigned request with 403 AccessDenied', async () => {
     await expect(raw(`${endpoint}/${BUCKET}/k`, { method: 'PUT', body: 'x' })).resolves.toEqual({ status: 403, code: 'AccessDenied' });
   });
