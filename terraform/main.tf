@@ -138,6 +138,8 @@ locals {
   # Environment added by convention on top of the manifest's own:
   #  - functions that verify tokens (auth=required) or call Cognito get the pool and client ids,
   #    and the former AUTH_TABLE, where the jwt layer checks revoked tokens;
+  #    and the identity pool (IDENTITY_POOL_ID: logins answer temporary credentials, datasets key
+  #    objects by the caller's identity id);
   #  - balancer functions get the worker tag;
   #  - SQS-triggered functions get their queue's maxReceiveCount.
   extra_env = {
@@ -145,6 +147,7 @@ locals {
       f.auth_required || f.uses_pool ? {
         USER_POOL_ID        = "userpool:${local.user_pool_name}"
         USER_POOL_CLIENT_ID = "userpool_client:${local.user_pool_name}"
+        IDENTITY_POOL_ID    = module.identity.identity_pool_id
       } : {},
       f.auth_required ? { AUTH_TABLE = "table:auth" } : {},
       contains(keys(local.balancer_functions), name) ? {
@@ -237,6 +240,18 @@ resource "aws_lambda_layer_version" "this" {
   source_code_hash         = filebase64sha256("${local.dist_dir}/layers/${each.key}.zip")
   compatible_runtimes      = ["nodejs22.x"]
   compatible_architectures = contains(local.x86_only_layers, each.key) ? ["x86_64"] : ["arm64", "x86_64"]
+}
+
+# The identity pool that turns a user's ID token into temporary credentials for their own prefix of
+# the datasets bucket (seed 003's direct SDK uploads).
+module "identity" {
+  source = "./modules/identity"
+
+  name_prefix             = local.name_prefix
+  pool_name               = local.user_pool_name
+  user_pool_provider_name = trimprefix(module.auth.issuer_url, "https://")
+  user_pool_client_id     = module.auth.client_id
+  data_bucket_arn         = module.storage.bucket_arns["datasets"]
 }
 
 module "storage" {

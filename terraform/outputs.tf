@@ -13,6 +13,11 @@ output "user_pool_client_id" {
   value       = module.auth.client_id
 }
 
+output "identity_pool_id" {
+  description = "Id of the Cognito identity pool that issues signed-in users' temporary credentials."
+  value       = module.identity.identity_pool_id
+}
+
 output "hosted_ui_url" {
   description = "Base URL of the Cognito hosted UI (OAuth endpoints, Google sign-in)."
   value       = module.auth.hosted_ui_url

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   }
   const layout = await prepareArtefacts(functions, DIST);
   const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
-  const shared = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', USER_POOL_ID: 'us-east-1_BenchPool1', USER_POOL_CLIENT_ID: 'benchclient' };
+  const shared = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', USER_POOL_ID: 'us-east-1_BenchPool1', USER_POOL_CLIENT_ID: 'benchclient', IDENTITY_POOL_ID: 'us-east-1:00000000-0000-0000-0000-000000000000' };
   const floors: number[] = [];
   const rows: Array<{ fn: FunctionSpec; init: number; mapped: number; zip: number }> = [];
   try {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ROOT } from '../manifest';
 
 /** Every benchmark, in the order `npm run bench` runs them, with its file under scripts/bench/. */
-export const BENCHES = ['thumbnails', 'cold-init', 'pipeline', 'api', 'unzip', 'social-free-slots', 'social-calendar', 'chat-fanout', 'datasets-export', 'datasets-generation', 'visual'] as const;
+export const BENCHES = ['thumbnails', 'cold-init', 'pipeline', 'api', 'unzip', 'social-free-slots', 'social-calendar', 'chat-fanout', 'datasets-export', 'datasets-generation', 'visual', 's3-identity-upload'] as const;
 
 let running: ChildProcess | undefined;
 let stopping: NodeJS.Signals | undefined;

@@ -10,6 +10,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ensureBucketSeeds, ensureQueues, ensureTables } from './emulators/bootstrap';
 import { startCognito } from './emulators/cognito';
+import { startCognitoIdentity } from './emulators/cognito-identity';
+import { authenticatedPolicy } from './emulators/identity-policy';
 import { startDynamoDb, type Emulator } from './emulators/dynamodb';
 import { startEc2 } from './emulators/ec2';
 import { awsName, entries, loadManifest, MANIFEST_PATH } from '../manifest';
@@ -26,7 +28,7 @@ export interface StackOptions {
   dataDir: string;
   /** Interface everything listens on. Default 127.0.0.1. */
   host?: string;
-  /** Ports basePort+0 (s3), +1 (dynamodb), +2 (sqs), +3 (ses), +4 (cognito), +5 (ec2); 0 (default) = free ports. */
+  /** Ports basePort+0 (s3), +1 (dynamodb), +2 (sqs), +3 (ses), +4 (cognito), +5 (ec2), +6 (cognito identity); 0 (default) = free ports. */
   basePort?: number;
   /** Receives every log line of the emulators. Default: dropped. */
   log?: (line: string) => void;
@@ -35,10 +37,12 @@ export interface StackOptions {
 }
 
 export interface LocalStack {
-  endpoints: { s3: string; dynamodb: string; sqs: string; ses: string; cognito: string; ec2: string };
+  endpoints: { s3: string; dynamodb: string; sqs: string; ses: string; cognito: string; ec2: string; cognitoIdentity: string };
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   userPool: { id: string; clientId: string; issuer: string; jwksUri: string };
+  /** The identity pool that issues signed-in users' temporary credentials (the S3 front accepts them). */
+  identityPool: { id: string };
   /** Manifest references resolved: 'table:images', 'bucket:originals', 'queue:thumbnails', 'queue:thumbnails:dlq', 'userpool:users', ... */
   resources: Record<string, string>;
   /** Environment for a handler process: region, credentials, AWS_ENDPOINT_URL_<SERVICE>, pool ids, DARKROOM_LOCAL=1. */
@@ -86,7 +90,7 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const { resources } = loadManifest(opts.manifestPath ?? MANIFEST_PATH);
-  const [s3Port, ddbPort, sqsPort, sesPort, cognitoPort, ec2Port] = (await pickPorts(6, opts.basePort ?? 0, host)) as [number, number, number, number, number, number];
+  const [s3Port, ddbPort, sqsPort, sesPort, cognitoPort, ec2Port, identityPort] = (await pickPorts(7, opts.basePort ?? 0, host)) as [number, number, number, number, number, number, number];
   const outbox = new Outbox(join(dataDir, 'outbox.jsonl'));
   const started: Emulator[][] = [];
 
@@ -107,6 +111,11 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       ensureTables(new DynamoDBClient({ ...clientConfig, endpoint: ddb.endpoint }), resources.tables),
     ]);
     const { pool } = cognito;
+    const issuer = `${cognito.issuerDomain}/${pool.id}`;
+    const userPool = { id: pool.id, clientId: pool.clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json` };
+    const [identity] = await startTogether(started, [startCognitoIdentity({
+      stateFile: join(dataDir, 'cognito-identity.json'), host, port: identityPort, region: REGION, userPool,
+    })] as const);
     const notifications = entries(resources.queues).flatMap(([name, spec]) =>
       spec.source ? [{
         id: `${awsName(name)}-notification`, bucket: awsName(spec.source.bucket), events: spec.source.events,
@@ -116,6 +125,8 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       directory: join(dataDir, 's3'), host, port: s3Port, region: REGION, credentials: CREDENTIALS, sqsEndpoint: sqs.endpoint,
       buckets: entries(resources.buckets).map(([name]) => awsName(name)),
       notifications,
+      // Every request is authenticated; identity-pool credentials get the authenticated role's policy.
+      authentication: { identityEndpoint: identity.endpoint, identityPolicy: authenticatedPolicy(awsName('datasets')) },
     }, log)] as const);
 
     const seeded = await ensureBucketSeeds(new S3Client({
@@ -123,8 +134,6 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
     }), resources.buckets);
     if (seeded) log(`[s3] seeded ${seeded} object(s) from the manifest's bucket seed directories`);
 
-    const issuer = `${cognito.issuerDomain}/${pool.id}`;
-    const userPool = { id: pool.id, clientId: pool.clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json` };
     const resolved: Record<string, string> = {
       'userpool:users': pool.id,
       // The hosted-UI token endpoint, as Terraform's oauth_token_url (cognito-local has no hosted UI: Google sign-in is tested with a stand-in server).
@@ -138,7 +147,7 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       resolved[`queue:${name}`] = q.url;
       resolved[`queue:${name}:dlq`] = q.dlqUrl;
     }
-    const endpoints = { s3: s3.endpoint, dynamodb: ddb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, cognito: cognito.endpoint, ec2: ec2.endpoint };
+    const endpoints = { s3: s3.endpoint, dynamodb: ddb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, cognito: cognito.endpoint, ec2: ec2.endpoint, cognitoIdentity: identity.endpoint };
     const env: Record<string, string> = {
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
@@ -150,6 +159,8 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       AWS_ENDPOINT_URL_SESV2: endpoints.ses,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
       AWS_ENDPOINT_URL_EC2: endpoints.ec2,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY: endpoints.cognitoIdentity,
+      IDENTITY_POOL_ID: identity.identityPoolId,
       // s3rver does not validate the CRC checksums newer SDKs add by default.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -166,6 +177,7 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       region: REGION,
       credentials: { ...CREDENTIALS },
       userPool,
+      identityPool: { id: identity.identityPoolId },
       resources: resolved,
       env,
       async outbox() {

@@ -43,13 +43,18 @@ describe('the whole account walk', () => {
     const login = await api('/auth/user_login', { body: { username: who.email, password: who.password } });
     expect(login.status).toBe(200);
     const session = login.body.data;
-    expect(session).toMatchObject({ username: who.username, identity_id: expect.any(String), id_token: expect.any(String), token: expect.any(String), refresh_token: expect.any(String), expires_in: expect.any(Number) });
+    expect(session).toMatchObject({
+      username: who.username, identity_id: expect.stringMatching(/^us-east-1:[0-9a-f-]{36}$/), id_token: expect.any(String), token: expect.any(String), refresh_token: expect.any(String), expires_in: expect.any(Number),
+      access_key: expect.stringMatching(/^ASIA/), secret_key: expect.any(String), session_key: expect.any(String), user_sub: expect.any(String),
+    });
+    expect(Date.parse(session.expires_at)).toBeGreaterThan(Date.now());
     expect(login.headers.get('authorization')).toBe(`Bearer ${session.id_token}`);
     expect((await api('/auth/template-invite-mail', { token: session.id_token })).status).toBe(200);
 
     const refreshed = await api('/auth/refresh_token', { body: { username: who.username, refresh_token: session.refresh_token } });
     expect(refreshed.status).toBe(200);
-    expect(refreshed.body.data).toMatchObject({ identity_id: session.identity_id, refresh_token: session.refresh_token });
+    expect(refreshed.body.data).toMatchObject({ identity_id: session.identity_id, user_sub: session.user_sub, refresh_token: session.refresh_token });
+    expect(refreshed.body.data.access_key).not.toBe(session.access_key);
     expect((await api('/auth/template-invite-mail', { token: refreshed.body.data.token })).status).toBe(200);
 
     expect((await api('/auth/forgot_password', { body: { username: who.username } })).status).toBe(200);
@@ -416,7 +421,10 @@ describe('POST /auth/login_google against a stand-in /oauth2/token', () => {
     expect(login.status).toBe(200);
     expect(login.body).toEqual({
       message: 'Logged in with Google', error: false,
-      data: { id_token: tokens.id_token, token: tokens.access_token, refresh_token: tokens.refresh_token, expires_in: 3600, token_type: 'Bearer', identity_id: sub, username, email: 'grace@gmail.com' },
+      data: {
+        id_token: tokens.id_token, token: tokens.access_token, refresh_token: tokens.refresh_token, expires_in: 3600, token_type: 'Bearer', user_sub: sub, username, email: 'grace@gmail.com',
+        identity_id: expect.stringMatching(/^us-east-1:/), access_key: expect.stringMatching(/^ASIA/), secret_key: expect.any(String), session_key: expect.any(String), expires_at: expect.any(String),
+      },
     });
     expect(login.headers.get('authorization')).toBe(`Bearer ${tokens.id_token}`);
     expect((await api('/auth/template-invite-mail', { token: login.body.data.id_token })).status).toBe(200);

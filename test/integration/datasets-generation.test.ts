@@ -248,7 +248,7 @@ describe('generation: redelivery and crashes', () => {
     const outputs = await allData(table, project.project_id, 'AUGMENT');
     expect(outputs).toHaveLength(12);
     expect(new Set(outputs.map((o) => o.filename)).size).toBe(12);
-    expect(await objectsUnder(`${ada.sub}/${project.project_id}/AUGMENT/`)).toHaveLength(12);
+    expect(await objectsUnder(`${ada.identityId}/${project.project_id}/AUGMENT/`)).toHaveLength(12);
     expect((await projectItem(ada, project.project_id)).times_generated).toBe(1);
     await expectExactCounters(ada, project.project_id);
   }, 90_000);

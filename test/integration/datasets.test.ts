@@ -115,7 +115,7 @@ describe('datasets: a project from creation to deletion', () => {
   it('creates, uploads 30 photos, checks, lists in pages, exports ALL byte for byte, deletes images, renames and deletes', async () => {
     const project = await createProject(ada);
     expect(project.project_id).toMatch(new RegExp(`^${project.name}_[0-9a-f]{32}$`));
-    expect(project.s3_prefix).toBe(`${BUCKET()}/${ada.sub}/${project.project_id}`);
+    expect(project.s3_prefix).toBe(`${BUCKET()}/${ada.identityId}/${project.project_id}`);
     expect((await info(ada, project.name)).groups).toBeNull();
 
     const files = thirtyPhotos();
@@ -123,7 +123,7 @@ describe('datasets: a project from creation to deletion', () => {
     expect(await uploadAndRegister(ada, project, files)).toEqual({ created: 30, replaced: 0 });
     const totalBytes = files.reduce((sum, f) => sum + f.data.length, 0);
     const details = await info(ada, project.name);
-    expect(details).toMatchObject({ identity_id: ada.sub, project_id: project.project_id, times_generated: 0, ls_task: [] });
+    expect(details).toMatchObject({ identity_id: ada.identityId, project_id: project.project_id, times_generated: 0, ls_task: [] });
     expect(details.groups).toEqual({ ORIGINAL: { count: 30, size: totalBytes, data_number: null } });
 
     const check = await call('/projects/upload_check', ada, { project_id: project.project_id, ls_filename: ['coffee.png', 'not-there.png', 'Storm.jpg'] });
@@ -145,7 +145,7 @@ describe('datasets: a project from creation to deletion', () => {
     expect(running.body.data).toMatchObject({ task_id: taskId, down_type: 'ALL', project_id: project.project_id, project_name: project.name, progress: { total: 30 } });
     const done = await exportDone(ada, taskId);
     expect(done).toMatchObject({ status: 'FINISH', progress: { done: 30, total: 30 } });
-    expect(done.s3_key).toBe(`${ada.sub}/${project.project_id}/download/${taskId}/${project.name.replace(/ /g, '_')}_ALL.zip`);
+    expect(done.s3_key).toBe(`${ada.identityId}/${project.project_id}/download/${taskId}/${project.name.replace(/ /g, '_')}_ALL.zip`);
     const zip = Buffer.from(await (await fetch(done.presign_url)).arrayBuffer());
     expect(zip.length).toBe(done.size);
     const entries = await unzip(zip);
@@ -167,7 +167,7 @@ describe('datasets: a project from creation to deletion', () => {
     });
     const gone = fixturePhoto('coffee.png').length + fixturePhoto('Storm.jpg').length;
     expect((await info(ada, project.name)).groups.ORIGINAL).toEqual({ count: 28, size: totalBytes - gone, data_number: null });
-    expect(await objectsUnder(`${ada.sub}/${project.project_id}/coffee.png`)).toEqual([]);
+    expect(await objectsUnder(`${ada.identityId}/${project.project_id}/coffee.png`)).toEqual([]);
     const fresh = await call('/projects/download_create', ada, { down_type: 'ORIGINAL', project_id: project.project_id, project_name: project.name });
     expect(fresh.body.data.task_id).not.toBe(taskId);
     expect((await exportDone(ada, fresh.body.data.task_id)).progress).toEqual({ done: 28, total: 28 });
@@ -186,7 +186,7 @@ describe('datasets: a project from creation to deletion', () => {
     expect([removal.status, removal.body.data]).toEqual([200, { purged: true }]);
     const names = (await call('/projects/list', ada)).body.data.items.map((i: any) => i.project_id.S);
     expect(names).not.toContain(project.project_id);
-    expect(await objectsUnder(`${ada.sub}/${project.project_id}/`)).toEqual([]);
+    expect(await objectsUnder(`${ada.identityId}/${project.project_id}/`)).toEqual([]);
     expect(await recountGroups(table(), project.project_id)).toEqual({ ORIGINAL: { count: 0, size: 0 }, PREPROCESS: { count: 0, size: 0 }, AUGMENT: { count: 0, size: 0 } });
     expect((await call('/projects/download_update', ada, { task_id: taskId })).status).toBe(404);
   }, 240_000);
@@ -217,13 +217,13 @@ describe('datasets: listing', () => {
     const queue = [...names];
     await Promise.all(Array.from({ length: 16 }, async () => {
       for (let name = queue.shift(); name; name = queue.shift()) {
-        await s3.send(new PutObjectCommand({ Bucket: BUCKET(), Key: `${ada.sub}/${project.project_id}/${name}`, Body: pngBytes(20 + name.length), ContentType: 'image/png' }));
+        await s3.send(new PutObjectCommand({ Bucket: BUCKET(), Key: `${ada.identityId}/${project.project_id}/${name}`, Body: pngBytes(20 + name.length), ContentType: 'image/png' }));
       }
     }));
     for (const batch of [names.slice(0, 1000), names.slice(1000)]) {
       const registered = await call('/projects/upload_update', ada, {
         project_id: project.project_id, project_name: project.name,
-        ls_object_info: batch.map((filename) => ({ s3_key: `${BUCKET()}/${ada.sub}/${project.project_id}/${filename}`, filename, hash: 'h', size: 0 })),
+        ls_object_info: batch.map((filename) => ({ s3_key: `${BUCKET()}/${ada.identityId}/${project.project_id}/${filename}`, filename, hash: 'h', size: 0 })),
       });
       expect(registered.status).toBe(200);
     }
@@ -252,7 +252,7 @@ describe('datasets: refusals write nothing', () => {
       ['/projects/list_data', { ...foreign, type_method: 'ORIGINAL' }],
       ['/projects/upload_check', { ...foreign, ls_filename: ['chelsea.png'] }],
       ['/projects/upload_urls', { ...foreign, ls_object_info: [{ filename: 'x.png', size: 10 }] }],
-      ['/projects/upload_update', { ...foreign, project_name: project.name, ls_object_info: [{ s3_key: `${bob.sub}/${project.project_id}/x.png`, filename: 'x.png', hash: 'h', size: 1 }] }],
+      ['/projects/upload_update', { ...foreign, project_name: project.name, ls_object_info: [{ s3_key: `${bob.identityId}/${project.project_id}/x.png`, filename: 'x.png', hash: 'h', size: 1 }] }],
       ['/projects/delete_images', { ...foreign, ls_object_info: [{ filename: 'chelsea.png', type_method: 'ORIGINAL', size: 1 }] }],
       ['/projects/delete', { ...foreign, project_name: project.name }],
       ['/projects/download_create', { ...foreign, project_name: project.name, down_type: 'ALL' }],
@@ -270,7 +270,7 @@ describe('datasets: refusals write nothing', () => {
   it('refuses keys outside the caller\'s project with 403 and registers none of the batch', async () => {
     const [own] = (await call('/projects/upload_urls', ada, { project_id: project.project_id, ls_object_info: [{ filename: 'astronaut.png', size: fixturePhoto('astronaut.png').length }] })).body.data.items;
     expect(await presignedPost(own.upload, fixturePhoto('astronaut.png'), 'astronaut.png')).toBe(204);
-    for (const foreignKey of [`${BUCKET()}/${bob.sub}/${project.project_id}/astronaut.png`, `${BUCKET()}/${ada.sub}/other_${'1'.repeat(32)}/astronaut.png`, `other-bucket/${ada.sub}/${project.project_id}/astronaut.png`]) {
+    for (const foreignKey of [`${BUCKET()}/${bob.identityId}/${project.project_id}/astronaut.png`, `${BUCKET()}/${ada.identityId}/other_${'1'.repeat(32)}/astronaut.png`, `other-bucket/${ada.identityId}/${project.project_id}/astronaut.png`]) {
       const response = await call('/projects/upload_update', ada, {
         project_id: project.project_id, project_name: project.name,
         ls_object_info: [{ s3_key: own.s3_key, filename: 'astronaut.png', hash: 'h', size: 1 }, { s3_key: foreignKey, filename: 'astronaut.png', hash: 'h', size: 1 }],
@@ -357,7 +357,7 @@ describe('datasets: concurrency', () => {
     const s3 = clients().s3;
     // Replace c0..c9 with objects of other sizes, and add c20..c29.
     await Promise.all([...Array.from({ length: 10 }, (_, i) => small(i, 5000 + i)), ...Array.from({ length: 10 }, (_, i) => small(20 + i, 300))].map((f) =>
-      s3.send(new PutObjectCommand({ Bucket: BUCKET(), Key: `${ada.sub}/${project.project_id}/${f.filename}`, Body: f.data }))));
+      s3.send(new PutObjectCommand({ Bucket: BUCKET(), Key: `${ada.identityId}/${project.project_id}/${f.filename}`, Body: f.data }))));
     const register = (names: string[]) => call('/projects/upload_update', ada, {
       project_id: project.project_id, project_name: project.name,
       ls_object_info: names.map((filename) => ({ s3_key: `${project.s3_prefix}/${filename}`, filename, hash: 'h', size: 1 })),

@@ -35,12 +35,12 @@ export async function fixtureImages(side: number, count = Infinity): Promise<Arr
 export async function seedProject(user: TestUser, options: { side?: number; count?: number; images?: Array<{ filename: string; data: Buffer }> } = {}) {
   const { table, bucket } = datasetsResources();
   const owner = { sub: user.sub };
-  const project = await createProject(table, owner, { projectName: `gen-${unique()}`, bucket });
+  const project = await createProject(table, owner, { projectName: `gen-${unique()}`, bucket, identityId: user.identityId });
   const images = options.images ?? await fixtureImages(options.side ?? 320, options.count);
   const s3 = clients().s3;
-  await Promise.all(images.map((image) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(user.sub, project.project_id, 'ORIGINAL', image.filename), Body: image.data }))));
+  await Promise.all(images.map((image) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(user.identityId, project.project_id, 'ORIGINAL', image.filename), Body: image.data }))));
   await registerData(table, { owner, projectId: project.project_id }, 'ORIGINAL', images.map((image) => ({
-    filename: image.filename, key: objectKey(user.sub, project.project_id, 'ORIGINAL', image.filename), size: image.data.length, hash: 'x',
+    filename: image.filename, key: objectKey(user.identityId, project.project_id, 'ORIGINAL', image.filename), size: image.data.length, hash: 'x',
   })));
   return { project_id: project.project_id, project_name: project.project_name, count: images.length, images };
 }

@@ -152,6 +152,10 @@ export function clients() {
 export interface TestUser {
   username: string; email: string; password: string; sub: string;
   idToken: string; accessToken: string; refreshToken: string;
+  /** The identity pool's id of the user (`<region>:<uuid>`): their prefix of the datasets bucket. */
+  identityId: string;
+  /** The temporary AWS credentials the login answered. */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date };
 }
 
 /** Signs up, confirms (code from the outbox) and logs in a new user through the API (of another stack when `base` is given). */
@@ -167,7 +171,10 @@ export async function newUser(prefix = 'user', base?: string): Promise<TestUser>
   const login = await api('/auth/user_login', { body: { username, password }, base });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
   const data = login.body.data;
-  return { username, email, password, sub: data.identity_id, idToken: data.id_token, accessToken: data.token, refreshToken: data.refresh_token };
+  return {
+    username, email, password, sub: data.user_sub, idToken: data.id_token, accessToken: data.token, refreshToken: data.refresh_token, identityId: data.identity_id,
+    credentials: { accessKeyId: data.access_key, secretAccessKey: data.secret_key, sessionToken: data.session_key, expiration: new Date(data.expires_at) },
+  };
 }
 
 /**

@@ -20,7 +20,10 @@ it('refuses an undocumented status, a missing or extra field, a wrong envelope a
   await expect(checkResponse({ method: 'POST', path: '/images/upload', status: 201, headers: json, body: missing })).rejects.toThrow(/must have required property 'image_id'/);
   await expect(checkResponse({ method: 'POST', path: '/images/upload', status: 201, headers: json, body: { ...created, owner: 'x' } })).rejects.toThrow(/must NOT have additional properties \(owner\)/);
   await expect(checkResponse({ method: 'POST', path: '/auth/user_signup', status: 400, headers: json, body: { message: 'bad' } })).rejects.toThrow(/does not match/);
-  const tokens = { id_token: 'a', token: 'b', expires_in: 3600, token_type: 'Bearer', identity_id: 'c', username: 'ada' };
+  const tokens = {
+    id_token: 'a', token: 'b', expires_in: 3600, token_type: 'Bearer', username: 'ada', user_sub: 'c',
+    identity_id: 'us-east-1:0a1b2c3d-0000-4000-8000-000000000001', access_key: 'ASIAEXAMPLEEXAMPLE', secret_key: 's', session_key: 't', expires_at: '2030-01-01T00:00:00Z',
+  };
   await expect(checkResponse({ method: 'POST', path: '/auth/user_login', status: 200, headers: json, body: { message: 'Logged in', data: tokens, error: false } })).rejects.toThrow(/required header Authorization is missing/);
   await expect(checkResponse({ method: 'POST', path: '/auth/user_login', status: 200, headers: { ...json, authorization: 'Bearer a' }, body: { message: 'Logged in', data: tokens, error: false } })).resolves.toBeUndefined();
   await expect(checkResponse({ method: 'POST', path: '/images/upload', status: 201, headers: { 'content-type': 'text/plain' }, body: 'created' })).rejects.toThrow(/answered text\/plain/);

@@ -23,6 +23,7 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'test',
   USER_POOL_ID: 'us-east-1_TestPool1',
   USER_POOL_CLIENT_ID: 'testclientid',
+  IDENTITY_POOL_ID: 'us-east-1:00000000-0000-0000-0000-000000000000',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_TRACE_ENABLED: 'false',
   POWERTOOLS_DEV: 'true',

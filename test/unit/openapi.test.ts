@@ -56,7 +56,7 @@ describe('the generated OpenAPI document', () => {
     const doc = await openApiDocument();
     const login = doc.paths['/auth/user_login'].post.responses['200'].content['application/json'].schema;
     expect(login).toMatchObject({ required: ['message', 'data', 'error'], properties: { error: { const: false } } });
-    expect(login.properties.data.required).toEqual(expect.arrayContaining(['id_token', 'token', 'identity_id']));
+    expect(login.properties.data.required).toEqual(expect.arrayContaining(['id_token', 'token', 'identity_id', 'access_key', 'secret_key', 'session_key', 'expires_at']));
     const photoLogin = doc.paths['/photos/login'].post.responses['200'].content['application/json'].schema;
     expect(photoLogin.required).toEqual(['jwt', 'credentials']);
   });

@@ -1,4 +1,4 @@
-import { authDependencies, cognito, dynamo, loadConfig, ses } from '@darkroom/runtime';
+import { authDependencies, cognito, dynamo, identityStore, loadConfig, ses, type IdentityStore } from '@darkroom/runtime';
 import type { AccountsDeps } from './accounts';
 import type { GoogleDeps } from './google';
 import type { InvitationDeps } from './invitations';
@@ -31,4 +31,20 @@ export function googleDeps(): GoogleDeps {
 export function invitationDeps(): InvitationDeps {
   const { mailFrom, authTable } = loadConfig({ mailFrom: 'MAIL_FROM', authTable: 'AUTH_TABLE' });
   return { ses: ses(), mailFrom, dynamo: dynamo(), authTable };
+}
+
+/**
+ * {@link accountsDeps} plus the identity store, for the routes that answer a session (login, refresh).
+ * @throws ConfigError when IDENTITY_POOL_ID (or a variable of accountsDeps) is missing
+ */
+export function sessionDeps(): AccountsDeps & { identities: IdentityStore } {
+  return { ...accountsDeps(), identities: identityStore() };
+}
+
+/**
+ * {@link googleDeps} plus the identity store.
+ * @throws ConfigError when IDENTITY_POOL_ID, AUTH_TABLE (or a variable of googleDeps) is missing
+ */
+export function googleSessionDeps(): GoogleDeps & { identities: IdentityStore } {
+  return { ...googleDeps(), identities: identityStore() };
 }

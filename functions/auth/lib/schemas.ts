@@ -24,11 +24,16 @@ export const sessionTokens = {
     refresh_token: { type: 'string', minLength: 1 },
     expires_in: { type: 'integer', minimum: 1, description: 'seconds until the ID and access tokens expire' },
     token_type: { const: 'Bearer' },
-    identity_id: { type: 'string', minLength: 1, description: "the caller's stable id (Cognito sub)" },
+    identity_id: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d:[0-9a-f-]+$', description: "the caller's identity id in the Cognito identity pool (<region>:<uuid>): the prefix of their objects in the datasets bucket" },
+    access_key: { type: 'string', minLength: 16, description: 'temporary AWS credentials of the identity: access key id' },
+    secret_key: { type: 'string', minLength: 1, description: 'temporary AWS credentials: secret access key' },
+    session_key: { type: 'string', minLength: 1, description: 'temporary AWS credentials: session token (x-amz-security-token)' },
+    expires_at: { type: 'string', format: 'date-time', description: 'when the temporary credentials expire (ISO 8601 UTC); refresh (POST /auth/refresh_token) for new ones' },
+    user_sub: { type: 'string', minLength: 1, description: "the caller's stable user id (Cognito sub): the owner prefix of photos and images" },
     username: responseUsername,
     email: { type: 'string' },
   },
-  required: ['id_token', 'token', 'expires_in', 'token_type', 'identity_id', 'username'],
+  required: ['id_token', 'token', 'expires_in', 'token_type', 'identity_id', 'access_key', 'secret_key', 'session_key', 'expires_at', 'user_sub', 'username'],
   additionalProperties: false,
 } as const;
 

@@ -2,7 +2,7 @@ import {
   AdminUserGlobalSignOutCommand, GlobalSignOutCommand, InitiateAuthCommand, RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { isRevoked, sessionIdOf, type Caller, type RevocationStore } from '@darkroom/jwt';
-import { DomainError, metrics, MetricUnit } from '@darkroom/runtime';
+import { DomainError, metrics, MetricUnit, type IdentityCredentials, type IdentityStore } from '@darkroom/runtime';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import { resolveUsername, type AccountsDeps } from './accounts';
 import { errorName, isWrongSecret, withCognitoErrors } from './errors';
@@ -17,10 +17,28 @@ export interface SessionTokens {
   /** Seconds until the ID and access tokens expire. */
   expires_in: number;
   token_type: 'Bearer';
-  /** The caller's stable id (Cognito sub); seed 003 named it after the identity pool's id. */
+  /** The caller's Cognito sub (answered as `user_sub`; {@link withCredentials} puts the identity pool's id here). */
   identity_id: string;
   username: string;
   email?: string;
+}
+
+/**
+ * What a login, a refresh and a Google login answer (seed 003): the tokens, and temporary AWS
+ * credentials of the user's identity-pool identity (`identity_id`, `access_key`, `secret_key`,
+ * `session_key`, `expires_at`), with which a client talks to S3 directly under `<bucket>/<identity_id>/`.
+ * `user_sub` is the user pool's id of the user (the owner prefix of photos and images).
+ */
+export type SessionAnswer = Omit<SessionTokens, 'identity_id'> & IdentityCredentials & { user_sub: string };
+
+/**
+ * Adds the identity's temporary credentials to a session's tokens (Cognito Identity GetId, cached per
+ * user, then GetCredentialsForIdentity with the ID token's login map).
+ * @throws 502 when Cognito Identity fails
+ */
+export async function withCredentials(identities: IdentityStore, tokens: SessionTokens): Promise<SessionAnswer> {
+  const { identity_id: sub, ...rest } = tokens;
+  return { ...rest, user_sub: sub, ...(await identities.credentials(sub, tokens.id_token)) };
 }
 
 /** Cognito's AuthenticationResult, or the same tokens from the OAuth token endpoint. */
@@ -144,4 +162,4 @@ export async function logOut(deps: AccountsDeps, caller: Caller, input: { refres
 }
 
 /** The response header seed 003's login sets: `Authorization: Bearer <ID token>`. */
-export const bearer = (tokens: SessionTokens): Record<string, string> => ({ Authorization: `Bearer ${tokens.id_token}` });
+export const bearer = (tokens: Pick<SessionTokens, 'id_token'>): Record<string, string> => ({ Authorization: `Bearer ${tokens.id_token}` });

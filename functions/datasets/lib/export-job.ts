@@ -8,7 +8,7 @@ import { ZipArchive } from 'archiver';
 import type { DatasetsDeps } from './deps';
 import { entryName, groupsOfDownType, type DownType, type ExportMessage } from './exports';
 import { EXPORT_PART_SIZE, EXPORT_PREFETCH, EXPORT_PROGRESS_EVERY, EXPORT_QUEUE_SIZE } from './limits';
-import { dataPartition, projectPrefix, type DataRecord, type TaskRecord, type TypeMethod } from './model';
+import { dataPartition, keyOwnerOf, projectPrefix, type DataRecord, type TaskRecord, type TypeMethod } from './model';
 import type { DatasetsTable } from './table';
 import { finishTask, getTask, isActive, setTaskProgress } from './tasks';
 
@@ -128,9 +128,9 @@ export const openObject = (s3: S3Client, bucket: string, key: string) => async (
   }
 };
 
-/** The zip's key: `<sub>/<project_id>/download/<task_id>/<project_name>_<down_type>.zip`. */
+/** The zip's key: `<identity id>/<project_id>/download/<task_id>/<project_name>_<down_type>.zip` (under the project's prefix). */
 export const exportObjectKey = (task: TaskRecord): string =>
-  `${projectPrefix(task.identity_id, task.project_id)}download/${task.task_id}/${task.project_name.replace(/[^A-Za-z0-9_.-]+/g, '_')}_${String(task.down_type)}.zip`;
+  `${projectPrefix(keyOwnerOf(task, task.identity_id), task.project_id)}download/${task.task_id}/${task.project_name.replace(/[^A-Za-z0-9_.-]+/g, '_')}_${String(task.down_type)}.zip`;
 
 /**
  * The export worker's job: streams the task's groups into the zip, writes progress every

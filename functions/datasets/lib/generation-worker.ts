@@ -19,7 +19,7 @@ import {
   type Candidate, type MethodSpec, type ReferenceTarget, type Rendered,
 } from './methods';
 import { seededRandom } from './methods/prng';
-import { CLASS_TYPES, dataNumberAttribute, objectKey, projectKey, taskKey, type ClassType, type ProjectRecord } from './model';
+import { CLASS_TYPES, dataNumberAttribute, keyOwnerOf, objectKey, projectKey, taskKey, type ClassType, type ProjectRecord } from './model';
 import { cancellationCodes, mapLimit, queryAll } from './table';
 import { getTask } from './tasks';
 
@@ -256,7 +256,7 @@ export async function generateOutput(deps: GenerationWorkerDeps, task: Generatio
     methods: methodsForOutput(task, source.index, index), seed: `${task.seed}/${source.filename}/${index}`, references: task.references,
   });
   const filename = outputFilename(source.filename, rendered.contentType, rendered.extension, task.process_type, task.version, index);
-  const key = objectKey(task.identity_id, task.project_id, task.process_type, filename);
+  const key = objectKey(keyOwnerOf(task, task.identity_id), task.project_id, task.process_type, filename);
   const hash = createHash('md5').update(rendered.data).digest('hex');
   await deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: rendered.data, ContentType: rendered.contentType }));
   await registerObject(deps.table, { owner: { sub: task.identity_id }, projectId: task.project_id }, task.process_type, {

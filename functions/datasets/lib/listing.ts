@@ -2,7 +2,7 @@ import { badRequest } from '@darkroom/runtime';
 import { existingData, listData, type DataPageToken } from './data';
 import type { DatasetsDeps } from './deps';
 import { LIST_DATA_PAGE } from './limits';
-import type { ProjectRecord, TypeMethod } from './model';
+import { keyOwnerOf, type ProjectRecord, type TypeMethod } from './model';
 import { groupsOf, listProjects, requireProject, requireProjectByName, updateProject, type Owner, type ProjectChanges } from './projects';
 import { mapLimit } from './table';
 import { listRunningTasks } from './tasks';
@@ -49,7 +49,7 @@ export async function projectInfo(deps: DatasetsDeps, owner: Owner, which: { pro
   }
   const groups = groupsOf(project, true);
   return {
-    identity_id: owner.sub,
+    identity_id: keyOwnerOf(project, owner.sub),
     project_name: project.project_name,
     project_id: project.project_id,
     description: project.description,

@@ -35,6 +35,7 @@ export const dataNumberAttribute = (type: TypeMethod) => `data_number_${type}`;
 export interface ProjectRecord {
   pk: string;
   sk: string;
+  /** The identity id its objects are keyed by (the identity pool's; the owner's sub for projects made before). */
   identity_id: string;
   project_id: string;
   project_name: string;
@@ -101,6 +102,8 @@ export interface TaskRecord {
   updated_at: string;
   /** TTL, epoch seconds. */
   expires_at: number;
+  /** The project's `s3_prefix` when the task started: where its outputs go (see {@link keyOwnerOf}). */
+  s3_prefix?: string;
   [field: string]: unknown;
 }
 
@@ -134,4 +137,13 @@ export const objectKey = (sub: string, projectId: string, type: TypeMethod, file
 export const projectPrefix = (sub: string, projectId: string): string => `${sub}/${projectId}/`;
 
 /** seed 003's `s3_prefix`: `<bucket>/<identity_id>/<project_id>`. */
-export const s3Prefix = (bucket: string, sub: string, projectId: string): string => `${bucket}/${sub}/${projectId}`;
+export const s3Prefix = (bucket: string, identityId: string, projectId: string): string => `${bucket}/${identityId}/${projectId}`;
+
+/**
+ * The first segment of a project's object keys: the identity id of its `s3_prefix`
+ * (`<bucket>/<identity_id>/<project_id>`). Projects made before identity-pool ids have the owner's sub
+ * there, and keep it (their objects stay where they are). A record with no `s3_prefix` (a task started
+ * before tasks carried it) gives `fallback`.
+ */
+export const keyOwnerOf = (record: { s3_prefix?: unknown }, fallback = ''): string =>
+  (typeof record.s3_prefix === 'string' ? record.s3_prefix.split('/')[1] : undefined) || fallback;

@@ -7,7 +7,7 @@ import {
 } from './model';
 import { cancellationCodes, queryAll, type DatasetsTable } from './table';
 
-/** The caller's side of every project operation: whose project, in which bucket. */
+/** The caller's side of every project operation: whose project (the user pool sub keys the table). */
 export interface Owner { sub: string }
 
 /** 404 for a project that does not exist or is not the caller's (the two are indistinguishable on purpose). */
@@ -26,6 +26,8 @@ export interface NewProject {
   bucket: string;
   /** Sample projects also take the user's one sample claim and get a `prj_sample_<hex>` id. */
   isSample?: boolean;
+  /** The caller's identity-pool id: the project's objects live under `<bucket>/<identityId>/<project_id>/`, where its temporary credentials may write. */
+  identityId: string;
 }
 
 /**
@@ -40,11 +42,11 @@ export async function createProject(table: DatasetsTable, owner: Owner, input: N
   const now = new Date().toISOString();
   const project: ProjectRecord = {
     ...projectKey(owner.sub, projectId),
-    identity_id: owner.sub,
+    identity_id: input.identityId,
     project_id: projectId,
     project_name: input.projectName,
     description: input.description ?? '',
-    s3_prefix: s3Prefix(input.bucket, owner.sub, projectId),
+    s3_prefix: s3Prefix(input.bucket, input.identityId, projectId),
     is_sample: Boolean(input.isSample),
     times_generated: 0,
     data_version: 0,

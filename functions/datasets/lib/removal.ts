@@ -6,7 +6,7 @@ import { removeData } from './data';
 import type { DatasetsDeps, QueueTarget } from './deps';
 import { DELETE_OBJECTS_BATCH } from './limits';
 import {
-  dataPartition, nameClaimKey, projectKey, projectPrefix, projectTasksPartition, runningPartition, sampleClaimKey, taskKey, TYPE_METHODS,
+  dataPartition, keyOwnerOf, nameClaimKey, projectKey, projectPrefix, projectTasksPartition, runningPartition, sampleClaimKey, taskKey, TYPE_METHODS,
   type ProjectRecord, type TypeMethod,
 } from './model';
 import { findProject, markDeleting, projectNotFound, requireProject, type Owner } from './projects';
@@ -150,9 +150,9 @@ export async function deleteProject(
     throw error;
   }
   metrics.addMetric('ProjectsDeleted', MetricUnit.Count, 1);
-  const purged = await purgeProject(deps, owner.sub, project.project_id, deadline);
+  const purged = await purgeProject(deps, keyOwnerOf(project, owner.sub), project.project_id, deadline);
   if (!purged) {
-    const message: PurgeMessage = { owner: owner.sub, project_id: project.project_id };
+    const message: PurgeMessage = { owner: keyOwnerOf(project, owner.sub), project_id: project.project_id };
     await deps.purgeQueue.sqs.send(new SendMessageCommand({ QueueUrl: deps.purgeQueue.url, MessageBody: JSON.stringify(message) }));
     logger.info('project purge continues on the queue', { project_id: project.project_id });
   }
@@ -162,5 +162,5 @@ export async function deleteProject(
 /** Removes a project that could not be completed (e.g. a sample whose copy failed), with all it holds. */
 export async function discardProject(deps: DatasetsDeps, owner: Owner, project: ProjectRecord): Promise<void> {
   await removeProjectItems(deps.table, owner, project);
-  await purgeProject(deps, owner.sub, project.project_id);
+  await purgeProject(deps, keyOwnerOf(project, owner.sub), project.project_id);
 }

@@ -4,7 +4,7 @@ import { metrics, MetricUnit } from '@darkroom/runtime';
 import { registerData } from './data';
 import type { DatasetsDeps } from './deps';
 import { S3_CONCURRENCY } from './limits';
-import { objectKey } from './model';
+import { keyOwnerOf, objectKey } from './model';
 import { createProject, type Owner } from './projects';
 import { discardProject } from './removal';
 import { mapLimit } from './table';
@@ -37,15 +37,15 @@ async function listSamples(deps: DatasetsDeps & { samplesBucket: string }): Prom
  * @returns `{project_id, s3_prefix}`
  * @throws 409 when the user already has a sample project (or a project named `sample_project`)
  */
-export async function createSampleProject(deps: DatasetsDeps & { samplesBucket: string }, owner: Owner, description?: string) {
+export async function createSampleProject(deps: DatasetsDeps & { samplesBucket: string }, owner: Owner, identityId: string, description?: string) {
   const samples = await listSamples(deps);
   const project = await createProject(deps.table, owner, {
-    projectName: SAMPLE_PROJECT_NAME, description: description ?? 'Sample dataset', bucket: deps.bucket, isSample: true,
+    projectName: SAMPLE_PROJECT_NAME, description: description ?? 'Sample dataset', bucket: deps.bucket, isSample: true, identityId,
   });
   try {
     const objects = await mapLimit(samples, S3_CONCURRENCY, async (sample) => {
       const filename = sample.key.split('/').pop()!;
-      const key = objectKey(owner.sub, project.project_id, 'ORIGINAL', filename);
+      const key = objectKey(keyOwnerOf(project), project.project_id, 'ORIGINAL', filename);
       await deps.s3.send(new CopyObjectCommand({
         Bucket: deps.bucket, Key: key, CopySource: `${deps.samplesBucket}/${sample.key.split('/').map(encodeURIComponent).join('/')}`,
       }));

@@ -16,7 +16,7 @@ export const newTaskId = (): string => randomBytes(16).toString('hex');
 export interface NewTask {
   kind: TaskKind;
   owner: Owner;
-  project: Pick<ProjectRecord, 'project_id' | 'project_name'>;
+  project: Pick<ProjectRecord, 'project_id' | 'project_name'> & { s3_prefix?: string };
   /** Units of work (images), the `total` of done/total. */
   total: number;
   /** Default RUNNING. */
@@ -45,7 +45,7 @@ export async function startTask(table: DatasetsTable, task: NewTask): Promise<Ta
     ...task.fields,
     ...taskKey(taskId),
     task_id: taskId, kind: task.kind, identity_id: task.owner.sub,
-    project_id: task.project.project_id, project_name: task.project.project_name,
+    project_id: task.project.project_id, project_name: task.project.project_name, s3_prefix: task.project.s3_prefix,
     status: task.status ?? 'RUNNING', done: 0, total: task.total, exclusive: Boolean(task.exclusive),
     created_time: now.toISOString(), updated_at: now.toISOString(), expires_at: expiresAt,
   };

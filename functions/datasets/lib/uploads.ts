@@ -4,7 +4,7 @@ import { badRequest, forbidden, presignUpload, unsupportedMediaType } from '@dar
 import { registerData, type RegisterResult } from './data';
 import type { DatasetsDeps } from './deps';
 import { MAX_DATA_BYTES, S3_CONCURRENCY, UPLOAD_URL_TTL } from './limits';
-import { objectKey, type TypeMethod } from './model';
+import { keyOwnerOf, objectKey, type TypeMethod } from './model';
 import { requireProject, type Owner } from './projects';
 import { mapLimit } from './table';
 
@@ -31,7 +31,7 @@ export async function createUploadUrls(deps: DatasetsDeps, owner: Owner, project
   });
   const project = await requireProject(deps.table, owner, projectId);
   const items = await mapLimit(typed, S3_CONCURRENCY, async (file) => {
-    const key = objectKey(owner.sub, project.project_id, type, file.filename);
+    const key = objectKey(keyOwnerOf(project), project.project_id, type, file.filename);
     const upload = await presignUpload(deps.s3, {
       bucket: deps.bucket, key, contentType: file.content_type, maxBytes: Math.min(file.size, MAX_DATA_BYTES), expiresIn: UPLOAD_URL_TTL,
     });
@@ -91,7 +91,7 @@ export async function registerUploads(
   const project = await requireProject(deps.table, owner, input.project_id);
   if (input.project_name !== project.project_name) throw badRequest(`project_name does not match project ${project.project_id}`);
   const objects = input.ls_object_info.map((object) => {
-    const key = objectKey(owner.sub, project.project_id, type, object.filename);
+    const key = objectKey(keyOwnerOf(project), project.project_id, type, object.filename);
     if (object.s3_key !== key && object.s3_key !== `${deps.bucket}/${key}`) {
       throw forbidden(`s3_key of ${object.filename} must be ${deps.bucket}/${key}`);
     }

@@ -20,6 +20,7 @@ export {
 } from './schema';
 export { authDependencies } from './auth';
 export { dynamoRevocationStore } from './revocations';
+export { identityStore, identityStoreOf, cognitoIdentity, loginsOf, identityKey, type IdentityStore, type IdentityCredentials, type IdentityDeps } from './identities';
 export type { Caller } from '@darkroom/jwt';
 export { sanitizeFileName, ownerKey, parseOwnerKey, MAX_FILE_NAME_LENGTH, type OwnerKey } from './keys';
 export { presignUpload, presignedUploadSchema, type PresignedUpload, type PresignUploadOptions } from './uploads';

@@ -9,6 +9,8 @@ import S3rver from 's3rver';
 import { exitWithParent } from './children';
 import { matchesEvent, matchesKey, toAwsRecords, type S3rverEvent } from './s3-events';
 import { startS3Front } from './s3-front';
+import { requestGuard } from './s3-front-auth';
+import type { PolicyDocument } from './identity-policy';
 
 export interface S3ChildConfig {
   directory: string;
@@ -20,6 +22,8 @@ export interface S3ChildConfig {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** As S3's notification configuration: events, and the key filters `prefix` / `suffix`. */
   notifications: Array<{ id: string; bucket: string; events: string[]; prefix?: string; suffix?: string; queueUrl: string }>;
+  /** When set, every request must be signed: by `credentials` (full access) or by identity credentials (the policy applies). */
+  authentication?: { identityEndpoint: string; identityPolicy: PolicyDocument };
 }
 
 const CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
   const front = await startS3Front({
     host: config.host, port: config.port, target: { host: config.host, port: internalPort },
     credentials: { [config.credentials.accessKeyId]: config.credentials.secretAccessKey },
+    guard: config.authentication && requestGuard({ serviceKeys: { [config.credentials.accessKeyId]: config.credentials.secretAccessKey }, ...config.authentication }),
   });
   exitWithParent(() => { front.server.close(); return server.close(); });
   console.log(`S3RVER_READY ${config.port}`);

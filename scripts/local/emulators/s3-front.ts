@@ -1,13 +1,14 @@
 /**
- * The local S3 endpoint: a thin HTTP front that passes every request through to s3rver unchanged
- * (Host header included, so presigned URLs still verify), except browser-based POST uploads, which it
- * first checks as S3 would (s3-post-policy.ts) and refuses with S3's XML error when the policy says no,
- * and presigned PUTs that sign Content-Length, whose signature it checks (s3-presigned-length.ts).
+ * The local S3 endpoint: a thin HTTP front before s3rver. With a guard (s3-front-auth.ts) it
+ * authenticates every request as S3 does (SigV4 header or presigned; identity credentials against their
+ * role policy), refuses with S3's XML error, and passes what it accepts on to s3rver; browser-based POST
+ * uploads it checks against their policy instead (s3-post-policy.ts). Without a guard, requests pass
+ * through unchanged.
  */
 import { createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkPostPolicy, errorXml, parsePostForm } from './s3-post-policy';
-import { presignedLengthRefusal } from './s3-presigned-length';
+import type { RequestGuard } from './s3-front-auth';
 
 /** Options of {@link startS3Front}. */
 export interface S3FrontOptions {
@@ -18,6 +19,8 @@ export interface S3FrontOptions {
   target: { host: string; port: number };
   /** Access key id -> secret access key. */
   credentials: Record<string, string>;
+  /** Authenticates (and authorises) every request but POST uploads (s3-front-auth.ts); absent: none is checked. */
+  guard?: RequestGuard;
 }
 
 function pass(request: IncomingMessage, response: ServerResponse, target: S3FrontOptions['target'], body?: Buffer): void {
@@ -45,9 +48,16 @@ const postBucket = (request: IncomingMessage): string | undefined => {
  */
 export async function startS3Front(options: S3FrontOptions): Promise<{ server: Server; port: number }> {
   const server = createServer(async (request, response) => {
-    const lengthRefusal = presignedLengthRefusal(request, (id) => options.credentials[id]);
-    if (lengthRefusal) return response.writeHead(lengthRefusal.status, { 'content-type': 'application/xml', connection: 'close' }).end(errorXml(lengthRefusal));
     const bucket = postBucket(request);
+    // --- request authentication (s3-front-auth.ts) ---
+    if (!bucket && options.guard) {
+      const denied = await options.guard(request).catch((error: unknown) => ({ status: 500, code: 'InternalError', message: String(error) }));
+      if (denied) {
+        request.resume();
+        return response.writeHead(denied.status, { 'content-type': 'application/xml' }).end(errorXml(denied));
+      }
+    }
+    // --- end of request authentication ---
     if (!bucket) return pass(request, response, options.target);
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);

@@ -8,7 +8,7 @@ import { AdminLinkProviderForUserCommand, ListUsersCommand } from '@aws-sdk/clie
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
 import { lambdaContext } from '../../support/events';
 import { strangerKey, type TestIssuer } from '../../support/tokens';
-import { call, cognitoMock, resetMocks, useTestIssuer } from './support';
+import { call, cognitoMock, IDENTITY, resetMocks, useTestIssuer } from './support';
 
 /** What the stand-in answers next, and what it received. */
 let reply: (form: URLSearchParams) => { status: number; body: unknown };
@@ -55,7 +55,7 @@ describe('POST /auth/login_google', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       message: 'Logged in with Google', error: false,
-      data: { id_token: tokens.id_token, token: tokens.access_token, refresh_token: 'refresh-grace', expires_in: 3600, token_type: 'Bearer', identity_id: 'sub-grace', username: 'google_1234567890', email: 'grace@gmail.com' },
+      data: { id_token: tokens.id_token, token: tokens.access_token, refresh_token: 'refresh-grace', expires_in: 3600, token_type: 'Bearer', user_sub: 'sub-grace', username: 'google_1234567890', email: 'grace@gmail.com', ...IDENTITY },
     });
     expect(answer.headers.Authorization).toBe(`Bearer ${tokens.id_token}`);
     expect(received).toHaveLength(1);

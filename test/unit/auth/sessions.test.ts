@@ -6,7 +6,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestIssuer } from '../../support/tokens';
 import { sourceKey } from '../../../functions/auth/lib/limits';
-import { call, cognitoFailure, cognitoMock, dynamoMock, resetMocks, useTestIssuer } from './support';
+import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { call, cognitoFailure, cognitoMock, dynamoMock, IDENTITY, identityMock, resetMocks, useTestIssuer } from './support';
 
 let issuer: TestIssuer;
 let login: unknown; let photosLogin: unknown; let refresh: unknown; let logout: unknown; let template: unknown;
@@ -42,16 +43,36 @@ const authResult = (extra: Record<string, unknown> = {}) => ({
 const overLimit = () => dynamoMock.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
 describe('POST /auth/user_login', () => {
-  it('returns the tokens and identity in data, and the Bearer header', async () => {
+  it('returns the tokens, the identity and its temporary credentials in data, and the Bearer header', async () => {
     const result = authResult();
     cognitoMock.on(InitiateAuthCommand).resolves({ AuthenticationResult: result });
     const answer = await call(login, { body: { username: 'ada', password: 'Lovelace1815' } });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       message: 'Logged in', error: false,
-      data: { id_token: result.IdToken, token: result.AccessToken, refresh_token: 'refresh-ada', expires_in: 3600, token_type: 'Bearer', identity_id: 'sub-ada', username: 'ada', email: 'ada@example.com' },
+      data: { id_token: result.IdToken, token: result.AccessToken, refresh_token: 'refresh-ada', expires_in: 3600, token_type: 'Bearer', user_sub: 'sub-ada', username: 'ada', email: 'ada@example.com', ...IDENTITY },
     });
     expect(answer.headers.Authorization).toBe(`Bearer ${result.IdToken}`);
+    const logins = { [issuer.issuer.replace(/^https?:\/\//, '')]: result.IdToken };
+    expect(identityMock.commandCalls(GetIdCommand)[0]!.args[0].input).toEqual({ IdentityPoolId: process.env.IDENTITY_POOL_ID, Logins: logins });
+    expect(identityMock.commandCalls(GetCredentialsForIdentityCommand)[0]!.args[0].input).toEqual({ IdentityId: IDENTITY.identity_id, Logins: logins });
+  });
+
+  it('looks the identity id up once per user: a cached one is used without GetId', async () => {
+    cognitoMock.on(InitiateAuthCommand).resolves({ AuthenticationResult: authResult() });
+    await call(login, { body: { username: 'ada', password: 'Lovelace1815' } });
+    await call(login, { body: { username: 'ada', password: 'Lovelace1815' } });
+    expect(identityMock.commandCalls(GetIdCommand)).toHaveLength(1);
+    expect(identityMock.commandCalls(GetCredentialsForIdentityCommand)).toHaveLength(2);
+    expect(table.get('IDENTITY#sub-ada|IDENTITY')).toMatchObject({ identity_id: IDENTITY.identity_id });
+  });
+
+  it('answers 502, with no tokens, when Cognito Identity fails', async () => {
+    cognitoMock.on(InitiateAuthCommand).resolves({ AuthenticationResult: authResult() });
+    identityMock.on(GetCredentialsForIdentityCommand).rejects(cognitoFailure('InternalErrorException'));
+    const answer = await call(login, { body: { username: 'ada', password: 'Lovelace1815' } });
+    expect(answer.status).toBe(502);
+    expect(JSON.stringify(answer.body)).not.toContain('id_token');
   });
 
   it('logs in with the e-mail address of the account', async () => {
@@ -150,7 +171,7 @@ describe('POST /auth/refresh_token', () => {
     const result = { ...authResult(), RefreshToken: undefined };
     cognitoMock.on(InitiateAuthCommand).resolves({ AuthenticationResult: result });
     const answer = await call(refresh, { body: { username: 'ada', refresh_token: 'refresh-ada' } });
-    expect(answer).toMatchObject({ status: 200, body: { data: { id_token: result.IdToken, token: result.AccessToken, refresh_token: 'refresh-ada', identity_id: 'sub-ada' } } });
+    expect(answer).toMatchObject({ status: 200, body: { data: { id_token: result.IdToken, token: result.AccessToken, refresh_token: 'refresh-ada', user_sub: 'sub-ada', ...IDENTITY } } });
     expect(cognitoMock.commandCalls(InitiateAuthCommand)[0]!.args[0].input).toMatchObject({ AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: 'refresh-ada' } });
   });
 

@@ -2,6 +2,7 @@
  * What the auth unit tests share: SDK mocks (Cognito, DynamoDB, SES), a test issuer whose tokens the JWT
  * layer accepts, and a caller that invokes a handler and parses its envelope.
  */
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +13,13 @@ import { startTestIssuer, type TestIssuer } from '../../support/tokens';
 export const cognitoMock = mockClient(CognitoIdentityProviderClient);
 export const dynamoMock = mockClient(DynamoDBDocumentClient);
 export const sesMock = mockClient(SESv2Client);
+export const identityMock = mockClient(CognitoIdentityClient);
+
+/** The identity id and temporary credentials the identity mock answers. */
+export const IDENTITY = {
+  identity_id: 'us-east-1:0a1b2c3d-0000-4000-8000-000000000001', access_key: 'ASIAMOCKEDACCESSKEY', secret_key: 'mocked-secret', session_key: 'mocked-session-token',
+  expires_at: '2030-01-01T00:00:00.000Z',
+};
 
 /** A Cognito-style error, as the SDK throws it. */
 export const cognitoFailure = (name: string, message = name) => Object.assign(new Error(message), { name, $fault: 'client' });
@@ -21,6 +29,12 @@ export function resetMocks(): void {
   cognitoMock.reset();
   sesMock.reset();
   dynamoMock.reset();
+  identityMock.reset();
+  identityMock.on(GetIdCommand).resolves({ IdentityId: IDENTITY.identity_id });
+  identityMock.on(GetCredentialsForIdentityCommand).resolves({
+    IdentityId: IDENTITY.identity_id,
+    Credentials: { AccessKeyId: IDENTITY.access_key, SecretKey: IDENTITY.secret_key, SessionToken: IDENTITY.session_key, Expiration: new Date(IDENTITY.expires_at) },
+  });
   dynamoMock.on(GetCommand).resolves({});
   dynamoMock.on(PutCommand).resolves({});
   dynamoMock.on(UpdateCommand).resolves({ Attributes: { count: 1 } });

@@ -2,6 +2,7 @@
  * What the datasets unit tests share: the mocked SDK clients, a token issuer, a way to call a handler
  * the way API Gateway does, and seed-shaped records.
  */
+import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -13,10 +14,13 @@ export const TABLE = 'darkroom-datasets';
 export const BUCKET = 'darkroom-datasets';
 export const SUB = 'sub-ada';
 export const PROJECT_ID = `birds_${'a'.repeat(32)}`;
+/** Ada's identity-pool id (what the identity mock's GetId answers): new projects' objects live under it. */
+export const IDENTITY_ID = 'us-east-1:0a1b2c3d-0000-4000-8000-00000000ada0';
 
 export const dynamo = mockClient(DynamoDBDocumentClient);
 export const s3 = mockClient(S3Client);
 export const sqs = mockClient(SQSClient);
+export const identity = mockClient(CognitoIdentityClient);
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 let issuer: TestIssuer | undefined;
@@ -32,7 +36,8 @@ export const tearDown = () => issuer?.close();
 
 /** Resets the mocks; the auth table answers "no revocation". */
 export function resetMocks(): void {
-  dynamo.reset(); s3.reset(); sqs.reset();
+  dynamo.reset(); s3.reset(); sqs.reset(); identity.reset();
+  identity.on(GetIdCommand).resolves({ IdentityId: IDENTITY_ID });
   // The latest matching definition wins: the specific ones a test adds override these.
   dynamo.on(GetCommand).resolves({});
   dynamo.on(GetCommand, { TableName: 'darkroom-auth' }).resolves({});

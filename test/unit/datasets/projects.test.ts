@@ -1,10 +1,11 @@
 import { CopyObjectCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { recountGroups } from '../../../functions/datasets/lib/data';
 import { purgeProject } from '../../../functions/datasets/lib/removal';
 import type { TestIssuer } from '../../support/tokens';
-import { BUCKET, call, cancelled, dynamo, handlerOf, PROJECT_ID, projectItem, resetMocks, s3, setUp, sqs, SUB, TABLE, tearDown } from './harness';
+import { BUCKET, call, cancelled, dynamo, handlerOf, IDENTITY_ID, identity, PROJECT_ID, projectItem, resetMocks, s3, setUp, sqs, SUB, TABLE, tearDown } from './harness';
 
 let issuer: TestIssuer;
 const handlers: Record<string, Awaited<ReturnType<typeof handlerOf>>> = {};
@@ -22,13 +23,26 @@ const getProject = (item: Record<string, unknown> | undefined) =>
   dynamo.on(GetCommand, { TableName: TABLE, Key: { pk: `USER#${SUB}`, sk: `PROJECT#${PROJECT_ID}` } }).resolves({ Item: item });
 
 describe('POST /projects/create', () => {
+  it('keys the new project by the caller\'s identity id: the cached one, else GetId with the ID token; 409 with only an access token and none cached', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    dynamo.on(GetCommand, { TableName: 'darkroom-auth', Key: { pk: `IDENTITY#${SUB}`, sk: 'IDENTITY' } }).resolves({ Item: { identity_id: 'us-east-1:cached-id' } });
+    const cached = await call(handlers.projects_create!, { project_name: 'cached' });
+    expect(cached.body.data.s3_prefix).toBe(`${BUCKET}/us-east-1:cached-id/${cached.body.data.project_id}`);
+    expect(identity.commandCalls(GetIdCommand)).toHaveLength(0);
+    dynamo.on(GetCommand, { TableName: 'darkroom-auth', Key: { pk: `IDENTITY#${SUB}`, sk: 'IDENTITY' } }).resolves({});
+    await call(handlers.projects_create!, { project_name: 'asked' });
+    expect(identity.commandCalls(GetIdCommand)[0]!.args[0].input.Logins).toEqual({ [issuer.issuer.replace(/^http:\/\//, '')]: expect.any(String) });
+    const accessOnly = await call(handlers.projects_create!, { project_name: 'nope' }, { idToken: issuer.accessToken(SUB), accessToken: null });
+    expect(accessOnly).toMatchObject({ status: 409, body: { error: true, message: expect.stringContaining('identity') } });
+  });
+
   it('writes the project and its name claim in one transaction, both conditional, and answers the seed\'s fields', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     const response = await call(handlers.projects_create!, { project_name: 'My birds-1.0', project_info: 'gulls' });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ error: false, success: true, message: null });
     expect(response.body.data.project_id).toMatch(/^My birds-1\.0_[0-9a-f]{32}$/);
-    expect(response.body.data.s3_prefix).toBe(`${BUCKET}/${SUB}/${response.body.data.project_id}`);
+    expect(response.body.data.s3_prefix).toBe(`${BUCKET}/${IDENTITY_ID}/${response.body.data.project_id}`);
     const [items] = transactions();
     expect(items).toHaveLength(2);
     expect(items![0]!.Put).toMatchObject({ Item: { pk: `USER#${SUB}`, sk: 'NAME#My birds-1.0', project_id: response.body.data.project_id }, ConditionExpression: 'attribute_not_exists(pk)' });
@@ -231,7 +245,7 @@ describe('POST /projects/create_sample', () => {
     expect(response.body.data.project_id).toMatch(/^prj_sample_[0-9a-f]{32}$/);
     const id = response.body.data.project_id;
     expect(s3.commandCalls(CopyObjectCommand).map((c) => [c.args[0].input.CopySource, c.args[0].input.Key])).toEqual(
-      samples.map((s) => [`darkroom-dataset-samples/${s.Key}`, `${SUB}/${id}/${s.Key}`]));
+      samples.map((s) => [`darkroom-dataset-samples/${s.Key}`, `${IDENTITY_ID}/${id}/${s.Key}`]));
     const [create, register] = transactions();
     expect(create!.map((i) => (i.Put!.Item as { sk: string }).sk)).toEqual(['NAME#sample_project', `PROJECT#${id}`, 'SAMPLE']);
     expect(register!.slice(0, 3).map((i) => [(i.Put!.Item as { size: number }).size, (i.Put!.Item as { hash: string }).hash])).toEqual([[1000, 'etag0'], [1001, 'etag1'], [1002, 'etag2']]);
