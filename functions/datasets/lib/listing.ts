@@ -1,10 +1,9 @@
-import { badRequest } from '@darkroom/runtime';
+import { badRequest, mapLimit } from '@darkroom/runtime';
 import { existingData, listData, type DataPageToken } from './data';
 import type { DatasetsDeps } from './deps';
 import { LIST_DATA_PAGE } from './limits';
 import type { ProjectRecord, TypeMethod } from './model';
 import { groupsOf, listProjects, requireProject, requireProjectByName, updateProject, type Owner, type ProjectChanges } from './projects';
-import { mapLimit } from './table';
 import { listRunningTasks } from './tasks';
 
 /**

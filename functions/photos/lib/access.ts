@@ -1,10 +1,10 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { badRequest, notFound, unprocessable } from '@darkroom/runtime';
+import { badRequest, mapLimit, notFound, unprocessable } from '@darkroom/runtime';
 import type { PhotosDeps } from './deps';
 import { LIST_PAGE, MAX_DELETE_FILES, URL_TTL } from './limits';
 import type { PhotoRecord } from './records';
-import { mapLimit, removePhoto } from './removal';
+import { removePhoto } from './removal';
 
 const presignedGet = (deps: PhotosDeps, bucket: string, key: string) =>
   getSignedUrl(deps.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: URL_TTL });

@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { badRequest, logger } from '@darkroom/runtime';
+import { badRequest, conditionFailed, logger, updateExpression } from '@darkroom/runtime';
 
 /**
  * Lifecycle of a photo: `pending` (presigned POST issued, nothing uploaded yet; expires by TTL) ->
@@ -92,15 +91,6 @@ export function decodePageToken(owner: string, token: string): Record<string, st
 
 export const encodePageToken = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify({ pk: key.pk, sk: key.sk })).toString('base64url');
 
-const setExpression = (fields: Record<string, unknown>) => {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-  return {
-    UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
-    ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
-    ExpressionAttributeValues: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
-  };
-};
-
 /** The photos table, as the photos service and the thumbnail worker use it. */
 export class PhotosRepository {
   constructor(readonly doc: DynamoDBDocumentClient, readonly tableName: string) {}
@@ -121,15 +111,14 @@ export class PhotosRepository {
    * @returns whether a record was updated
    */
   async complete(owner: string, filename: string, fields: Partial<PhotoRecord>): Promise<boolean> {
-    const set = setExpression(fields);
     try {
       await this.doc.send(new UpdateCommand({
-        TableName: this.tableName, Key: photoKey(owner, filename), ...set,
-        UpdateExpression: `${set.UpdateExpression} REMOVE expires_at`, ConditionExpression: 'attribute_exists(pk)',
+        TableName: this.tableName, Key: photoKey(owner, filename), ConditionExpression: 'attribute_exists(pk)',
+        ...updateExpression({ set: fields, remove: ['expires_at'] }),
       }));
       return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!conditionFailed(error)) throw error;
       logger.info('no record for this photo (deleted or never registered); nothing recorded', { owner, filename });
       return false;
     }
@@ -180,7 +169,7 @@ export class PhotosRepository {
   async updateJob(owner: string, jobId: string, fields: Partial<JobRecord>): Promise<void> {
     await this.doc.send(new UpdateCommand({
       TableName: this.tableName, Key: jobKey(owner, jobId), ConditionExpression: 'attribute_exists(pk)',
-      ...setExpression({ ...fields, updated_at: new Date().toISOString() }),
+      ...updateExpression({ set: { ...fields, updated_at: new Date().toISOString() } }),
     }));
   }
 }

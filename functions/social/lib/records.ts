@@ -1,8 +1,9 @@
 import {
-  BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
-  type DynamoDBDocumentClient, type QueryCommandInput,
+  DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { DomainError } from '@darkroom/runtime';
+import {
+  batchGet, conditionFailed, DomainError, queryAll, transactWrite, updateExpression, type QueryInput,
+} from '@darkroom/runtime';
 import type { EventRecord } from './events';
 
 /** A user's social profile; `id` is their Cognito `sub`. */
@@ -118,11 +119,6 @@ function decodeCursor(cursor: string | undefined, pk: string): Record<string, un
   }
 }
 
-const isConditionFailure = (error: unknown) => {
-  const name = (error as { name?: string }).name;
-  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
-};
-
 /** Strips the table's key attributes off an item. */
 function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, gsi1pk: _gpk, gsi1sk: _gsk, ...rest } = item;
@@ -138,23 +134,19 @@ export class DynamoSocialRepository implements SocialRepository {
     return Item ? strip<T>(Item) : undefined;
   }
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryAll(input: Omit<QueryInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, { TableName: this.table, ...input });
   }
 
-  /** Runs a conditional write; a failed condition becomes `onFailure`. */
-  private async guarded(write: () => Promise<unknown>, onFailure: () => DomainError): Promise<void> {
+  /**
+   * Runs a conditional write; a failed condition (of the transaction action named `action`, when
+   * given) becomes `onFailure`. A throttle or a conflict with another transaction is a 503.
+   */
+  private async guarded(write: () => Promise<unknown>, onFailure: () => DomainError, action?: string): Promise<void> {
     try {
       await write();
     } catch (error) {
-      if (isConditionFailure(error)) throw onFailure();
+      if (conditionFailed(error, action)) throw onFailure();
       throw error;
     }
   }
@@ -168,16 +160,14 @@ export class DynamoSocialRepository implements SocialRepository {
       }));
       return { profile, created: true };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!conditionFailed(error)) throw error;
       return { profile: (await this.getProfile(profile.id))!, created: false };
     }
   }
 
   setProfileLocation(id: string, location: Location) {
     return this.guarded(() => this.doc.send(new UpdateCommand({
-      TableName: this.table, Key: keys.profile(id), UpdateExpression: 'SET #location = :location',
-      ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#location': 'location' },
-      ExpressionAttributeValues: { ':location': location },
+      TableName: this.table, Key: keys.profile(id), ConditionExpression: 'attribute_exists(pk)', ...updateExpression({ set: { location } }),
     })), () => new DomainError(404, 'No such user'));
   }
 
@@ -202,7 +192,7 @@ export class DynamoSocialRepository implements SocialRepository {
       }));
     } catch (error) {
       // Already pending: keep the first request's time.
-      if (!isConditionFailure(error)) throw error;
+      if (!conditionFailed(error)) throw error;
     }
   }
 
@@ -221,28 +211,25 @@ export class DynamoSocialRepository implements SocialRepository {
   }
 
   befriend(a: string, b: string, at: string, consume?: { to: string; from: string }) {
-    const requests = [[a, b], [b, a]].map(([to, from]) => ({
+    const request = (to: string, from: string) => ({
       Delete: {
-        TableName: this.table, Key: keys.request(to!, from!),
+        TableName: this.table, Key: keys.request(to, from),
         ...(consume && consume.to === to && consume.from === from ? { ConditionExpression: 'attribute_exists(pk)' } : {}),
       },
-    }));
-    return this.guarded(() => this.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: this.table, Item: { ...keys.friend(a, b), friend: b, since: at } } },
-        { Put: { TableName: this.table, Item: { ...keys.friend(b, a), friend: a, since: at } } },
-        ...requests,
-      ],
-    })), () => new DomainError(409, 'The friend request was answered meanwhile'));
+    });
+    return this.guarded(() => transactWrite(this.doc, {
+      friendOfA: { Put: { TableName: this.table, Item: { ...keys.friend(a, b), friend: b, since: at } } },
+      friendOfB: { Put: { TableName: this.table, Item: { ...keys.friend(b, a), friend: a, since: at } } },
+      requestToA: request(a, b),
+      requestToB: request(b, a),
+    }), () => new DomainError(409, 'The friend request was answered meanwhile'));
   }
 
   unfriend(a: string, b: string) {
-    return this.guarded(() => this.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        { Delete: { TableName: this.table, Key: keys.friend(a, b), ConditionExpression: 'attribute_exists(pk)' } },
-        { Delete: { TableName: this.table, Key: keys.friend(b, a) } },
-      ],
-    })), () => new DomainError(404, 'Not friends'));
+    return this.guarded(() => transactWrite(this.doc, {
+      friendOfA: { Delete: { TableName: this.table, Key: keys.friend(a, b), ConditionExpression: 'attribute_exists(pk)' } },
+      friendOfB: { Delete: { TableName: this.table, Key: keys.friend(b, a) } },
+    }), () => new DomainError(404, 'Not friends'), 'friendOfA');
   }
 
   private memberItem(member: Member) {
@@ -251,12 +238,10 @@ export class DynamoSocialRepository implements SocialRepository {
 
   createEvent(event: EventRecord, owner: Member) {
     const { accepted: _accepted, invited: _invited, ...stored } = event;
-    return this.guarded(() => this.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: this.table, Item: { ...keys.event(event.id), ...stored }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: this.table, Item: this.memberItem(owner) } },
-      ],
-    })), () => new DomainError(409, 'Event id already taken'));
+    return this.guarded(() => transactWrite(this.doc, {
+      event: { Put: { TableName: this.table, Item: { ...keys.event(event.id), ...stored }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      owner: { Put: { TableName: this.table, Item: this.memberItem(owner) } },
+    }), () => new DomainError(409, 'Event id already taken'), 'event');
   }
 
   async getEvent(id: string) {
@@ -275,38 +260,23 @@ export class DynamoSocialRepository implements SocialRepository {
   }
 
   async getEvents(ids: string[]) {
-    const unique = [...new Set(ids)];
-    const events: EventRecord[] = [];
-    for (let index = 0; index < unique.length; index += 100) {
-      let request: Record<string, { Keys: Record<string, string>[] }> | undefined = {
-        [this.table]: { Keys: unique.slice(index, index + 100).map((id) => keys.event(id)) },
-      };
-      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-        const result = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        events.push(...(result.Responses?.[this.table] ?? []).map((item) => ({ ...strip<EventRecord>(item), accepted: [], invited: [] })));
-        request = result.UnprocessedKeys as typeof request;
-        if (request && Object.keys(request).length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      }
-    }
-    return events;
+    const items = await batchGet(this.doc, this.table, [...new Set(ids)].map((id) => keys.event(id)));
+    return items.map((item) => ({ ...strip<EventRecord>(item), accepted: [], invited: [] }));
   }
 
   addMembers(members: Member[]) {
-    return this.guarded(() => this.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        { ConditionCheck: { TableName: this.table, Key: keys.event(members[0]!.event_id), ConditionExpression: 'attribute_exists(pk)' } },
-        ...members.map((member) => ({
-          Put: { TableName: this.table, Item: this.memberItem(member), ConditionExpression: 'attribute_not_exists(pk)' },
-        })),
-      ],
-    })), () => new DomainError(409, 'The event or its members changed meanwhile: try again'));
+    return this.guarded(() => transactWrite(this.doc, [
+      ['event', { ConditionCheck: { TableName: this.table, Key: keys.event(members[0]!.event_id), ConditionExpression: 'attribute_exists(pk)' } }],
+      ...members.map((member) => [`member:${member.user}`, {
+        Put: { TableName: this.table, Item: this.memberItem(member), ConditionExpression: 'attribute_not_exists(pk)' },
+      }] as const),
+    ]), () => new DomainError(409, 'The event or its members changed meanwhile: try again'));
   }
 
   setMemberStatus(eventId: string, user: string, status: Member['status'], at: string) {
     return this.guarded(() => this.doc.send(new UpdateCommand({
-      TableName: this.table, Key: keys.member(eventId, user), UpdateExpression: 'SET #status = :status, updated_at = :at',
-      ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': status, ':at': at },
+      TableName: this.table, Key: keys.member(eventId, user), ConditionExpression: 'attribute_exists(pk)',
+      ...updateExpression({ set: { status, updated_at: at } }),
     })), () => new DomainError(404, 'Not invited to this event'));
   }
 
@@ -325,16 +295,14 @@ export class DynamoSocialRepository implements SocialRepository {
 
   setEventLocation(id: string, location: Location) {
     return this.guarded(() => this.doc.send(new UpdateCommand({
-      TableName: this.table, Key: keys.event(id), UpdateExpression: 'SET #location = :location',
-      ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#location': 'location' },
-      ExpressionAttributeValues: { ':location': location },
+      TableName: this.table, Key: keys.event(id), ConditionExpression: 'attribute_exists(pk)', ...updateExpression({ set: { location } }),
     })), () => new DomainError(404, 'No such event'));
   }
 
-  async putMessage(eventId: string, message: Message) {
-    await this.doc.send(new PutCommand({
+  putMessage(eventId: string, message: Message) {
+    return this.guarded(() => this.doc.send(new PutCommand({
       TableName: this.table, Item: { ...keys.message(eventId, message.id), ...message }, ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    })), () => new DomainError(409, 'Message id already taken: send it again'));
   }
 
   async listMessages(eventId: string, limit: number, before?: string) {

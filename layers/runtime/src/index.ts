@@ -26,3 +26,9 @@ export {
   reconcilePending, tablePendingCatalog, objectCreatedEvent,
   type PendingOriginal, type PendingCatalog, type PendingTableLayout, type ReconcileDeps, type ReconcileOptions, type ReconcileSummary,
 } from './reconcile';
+export {
+  backoff, mapLimit, queryPages, queryAll, scanPages, batchGet, batchWrite, batchDelete, updateExpression,
+  transactWrite, conditionFailed, isTransient, rethrowWriteError, cancellationReasons, ServiceUnavailable, serviceUnavailable,
+  BATCH_GET_KEYS, BATCH_WRITE_ITEMS, RETRY_AFTER_SECONDS,
+  type QueryInput, type BatchGetOptions, type BatchWriteRequest, type UpdateParts, type UpdateSpec, type TransactAction, type NamedActions,
+} from './dynamodb';

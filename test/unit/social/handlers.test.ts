@@ -124,6 +124,18 @@ describe('friends', () => {
   });
 
   it.each([
+    ['a transaction conflict', 'TransactionConflict'],
+    ['a throttle', 'ThrottlingError'],
+  ])('answers %s on unfriend 503 with Retry-After in the social envelope, not 404 "Not friends"', async (_, code) => {
+    await friends('a', 'b');
+    table.mock.on(TransactWriteCommand).rejects(Object.assign(new Error('Transaction cancelled'), {
+      name: 'TransactionCanceledException', CancellationReasons: [{ Code: code }, { Code: 'None' }],
+    }));
+    const response = await call('remove_friend', { as: 'a', path: { id: 'a', friendId: 'b' } });
+    expect([response.status, response.headers['Retry-After'], response.body]).toEqual([503, '1', { response: null, message: expect.stringMatching(/retry/) }]);
+  });
+
+  it.each([
     ['friend_request', { as: 'a', path: { id: 'b' }, body: { from: 'c' } }, 403, /from must be your own id/],
     ['friend_request', { as: 'a', path: { id: 'a' }, body: { from: 'a' } }, 400, /yourself/],
     ['friend_request', { as: 'a', path: { id: 'nobody' }, body: { from: 'a' } }, 404, /No such user/],
