@@ -45,13 +45,18 @@ export async function downloadPhoto(deps: PhotosDeps, owner: string, input: { fi
 }
 
 /**
- * `POST /photos/list {limit?, next_token?}`: the caller's photos, newest first.
- * @returns `{photos: [...], next_token}` (`next_token` absent on the last page)
- * @throws 400 for a `next_token` that is not one this caller was given
+ * `POST /photos/list {limit?, cursor?}`: the caller's photos, newest first. `next_token` is the older
+ * name of `cursor`, in and out.
+ * @returns `{photos: [...], next_cursor, next_token}`: `next_cursor` null and `next_token` absent on the last page
+ * @throws 400 for a cursor that is not one this caller was given
  */
-export async function listPhotos(deps: PhotosDeps, owner: string, input: { limit?: number; next_token?: string }) {
-  const page = await deps.photos.list(owner, Math.min(input.limit ?? LIST_PAGE.default, LIST_PAGE.max), input.next_token);
-  return { photos: await Promise.all(page.items.map((photo) => describe(deps, photo))), next_token: page.nextToken };
+export async function listPhotos(deps: PhotosDeps, owner: string, input: { limit?: number; cursor?: string; next_token?: string }) {
+  const limit = Math.min(input.limit ?? LIST_PAGE.default, LIST_PAGE.max);
+  const page = await deps.photos.list(owner, limit, input.cursor || input.next_token, input.cursor ? 'cursor' : 'next_token');
+  return {
+    photos: await Promise.all(page.items.map((photo) => describe(deps, photo))),
+    next_cursor: page.next_cursor, ...(page.next_cursor ? { next_token: page.next_cursor } : {}),
+  };
 }
 
 /**

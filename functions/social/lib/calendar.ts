@@ -59,16 +59,16 @@ export async function getEvent(deps: SocialDeps, caller: Caller, id: string): Pr
 
 /**
  * `GET /user/{id}/events`: the events the caller owns or is invited to (declined ones left out), with
- * their attendance, soonest first.
- * @throws DomainError 403 for another user's id
+ * their attendance, a page at a time (at most {@link LIMITS.eventsPage}) in event id order, so that
+ * paging never skips or repeats an event whose next occurrence moves meanwhile.
+ * @throws DomainError 403 for another user's id; 400 for a cursor of another list
  */
-export async function userEvents(deps: SocialDeps, caller: Caller, id: string): Promise<EventView[]> {
+export async function userEvents(deps: SocialDeps, caller: Caller, id: string, page: { limit?: number; cursor?: string } = {}): Promise<{ items: EventView[]; next_cursor: string | null }> {
   requireSelf(caller, id, "another user's invitations");
-  const memberships = (await deps.repo.memberships(id)).filter((m) => m.status !== 'declined');
-  const found = await Promise.all(memberships.map((m) => deps.repo.getEvent(m.event_id)));
+  const memberships = await deps.repo.activeMemberships(id, page.limit ?? LIMITS.eventsPage, page.cursor);
+  const found = await Promise.all(memberships.items.map((m) => deps.repo.getEvent(m.event_id)));
   const now = deps.now();
-  return found.filter((f): f is NonNullable<typeof f> => Boolean(f)).map((f) => eventView(f.event, now))
-    .sort((a, b) => a.start_time - b.start_time || a.id.localeCompare(b.id));
+  return { items: found.filter((f): f is NonNullable<typeof f> => Boolean(f)).map((f) => eventView(f.event, now)), next_cursor: memberships.next_cursor };
 }
 
 /**

@@ -18,9 +18,8 @@ async function requireMember(deps: SocialDeps, caller: Caller, eventId: string):
 }
 
 /**
- * `POST /chat/{eventId}/messages {message}`: stores a message (1-2,000 characters, not only whitespace).
- * Darkroom stores messages for members to fetch; it does not broadcast them (Jarvis sent every message
- * to every socket).
+ * `POST /chat/{eventId}/messages {message}`: stores a message (1-2,000 characters, not only whitespace)
+ * for the event's members to fetch.
  * @throws DomainError 403 for a non-member; 404 for a missing event; 400 for a blank message
  */
 export async function postMessage(deps: SocialDeps, caller: Caller, eventId: string, text: string): Promise<Message> {
@@ -34,11 +33,11 @@ export async function postMessage(deps: SocialDeps, caller: Caller, eventId: str
 }
 
 /**
- * `GET /chat/{eventId}/messages?before&limit`: newest first; pass the last message's id as `before`
- * for the next page.
- * @throws DomainError 403 for a non-member; 404 for a missing event
+ * `GET /chat/{eventId}/messages?limit&cursor`: newest first, a page at a time; `before` (a message id)
+ * also starts the page after that message.
+ * @throws DomainError 403 for a non-member; 404 for a missing event; 400 for a cursor of another list
  */
-export async function listMessages(deps: SocialDeps, caller: Caller, eventId: string, page: { before?: string; limit?: number }): Promise<Message[]> {
+export async function listMessages(deps: SocialDeps, caller: Caller, eventId: string, page: { limit?: number; cursor?: string; before?: string } = {}) {
   await requireMember(deps, caller, eventId);
-  return deps.repo.listMessages(eventId, page.limit ?? LIMITS.messagesPage.default, page.before);
+  return deps.repo.listMessages(eventId, page.limit ?? LIMITS.messagesPage.default, page);
 }

@@ -1,8 +1,8 @@
 import {
-  DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient,
+  DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import {
-  batchGet, conditionFailed, DomainError, queryAll, transactWrite, updateExpression, type QueryInput,
+  batchGet, conditionFailed, DomainError, encodeCursor, queryAll, queryPage, transactWrite, updateExpression, type CursorPage, type QueryInput,
 } from '@darkroom/runtime';
 import type { EventRecord } from './events';
 
@@ -35,8 +35,8 @@ export interface Member {
 /** A chat message of an event. `id` sorts by time (see {@link messageId}). */
 export interface Message { id: string; sender: string; message: string; timestamp: string }
 
-/** A page of a list and the opaque cursor of the next page (absent on the last). */
-export interface Page<T> { items: T[]; next?: string }
+/** A page of a list and the opaque cursor of the next page (null on the last). */
+export type Page<T> = CursorPage<T>;
 
 /**
  * The social table as the service uses it. {@link DynamoSocialRepository} is the implementation; every
@@ -49,13 +49,13 @@ export interface SocialRepository {
   /** @throws DomainError 404 when the profile does not exist */
   setProfileLocation(id: string, location: Location): Promise<void>;
   areFriends(a: string, b: string): Promise<boolean>;
-  /** Friend ids of `id`, in id order. */
+  /** Friend ids of `id`, in id order. @throws DomainError 400 for a cursor of another list */
   listFriends(id: string, limit: number, cursor?: string): Promise<Page<string>>;
   getRequest(to: string, from: string): Promise<FriendRequest | undefined>;
   /** Idempotent. */
   putRequest(request: FriendRequest): Promise<void>;
-  /** Incoming pending requests of `to`. */
-  listRequests(to: string): Promise<FriendRequest[]>;
+  /** Incoming pending requests of `to`, in sender id order. @throws DomainError 400 for a cursor of another list */
+  listRequests(to: string, limit: number, cursor?: string): Promise<Page<FriendRequest>>;
   /** @throws DomainError 404 when there is no such request */
   deleteRequest(to: string, from: string): Promise<void>;
   /**
@@ -80,11 +80,16 @@ export interface SocialRepository {
   removeMember(eventId: string, user: string): Promise<void>;
   /** Every membership of `user` (owned, invited, accepted, declined). */
   memberships(user: string): Promise<Member[]>;
+  /** The memberships of `user` that are not declined, in event id order. @throws DomainError 400 for a cursor of another list */
+  activeMemberships(user: string, limit: number, cursor?: string): Promise<Page<Member>>;
   /** @throws DomainError 404 when the event does not exist */
   setEventLocation(id: string, location: Location): Promise<void>;
   putMessage(eventId: string, message: Message): Promise<void>;
-  /** Newest first, strictly older than `before` (a message id) when given. */
-  listMessages(eventId: string, limit: number, before?: string): Promise<Message[]>;
+  /**
+   * Newest first, after the cursor's position, or strictly older than `before` (a message id) when given.
+   * @throws DomainError 400 for a cursor of another list
+   */
+  listMessages(eventId: string, limit: number, page: { cursor?: string; before?: string }): Promise<Page<Message>>;
 }
 
 const userKey = (id: string) => `USER#${id}`;
@@ -107,17 +112,13 @@ export function messageId(now: number, random: string): string {
   return `${now.toString(36).padStart(9, '0')}${random.slice(0, 8)}`;
 }
 
-const encodeCursor = (key: Record<string, unknown> | undefined) => key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-function decodeCursor(cursor: string | undefined, pk: string): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (key.pk !== pk || typeof key.sk !== 'string') throw new Error('foreign cursor');
-    return { pk: key.pk, sk: key.sk };
-  } catch {
-    throw new DomainError(400, 'cursor is not one this list returned');
-  }
-}
+/** The lists of the social service, each a cursor scope with the id of its partition. */
+const LISTS = {
+  friends: (user: string) => ({ list: 'social.friends', partition: user }),
+  requests: (user: string) => ({ list: 'social.friend_requests', partition: user }),
+  events: (user: string) => ({ list: 'social.user_events', partition: user }),
+  messages: (eventId: string) => ({ list: 'social.messages', partition: eventId }),
+};
 
 /** Strips the table's key attributes off an item. */
 function strip<T>(item: Record<string, unknown>): T {
@@ -174,12 +175,11 @@ export class DynamoSocialRepository implements SocialRepository {
   async areFriends(a: string, b: string) { return (await this.get(keys.friend(a, b))) !== undefined; }
 
   async listFriends(id: string, limit: number, cursor?: string) {
-    const page = await this.doc.send(new QueryCommand({
+    const page = await queryPage(this.doc, {
       TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': userKey(id), ':prefix': 'FRIEND#' }, Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, userKey(id)), ConsistentRead: true,
-    }));
-    return { items: (page.Items ?? []).map((item) => String(item.friend)), next: encodeCursor(page.LastEvaluatedKey) };
+      ExpressionAttributeValues: { ':pk': userKey(id), ':prefix': 'FRIEND#' }, ConsistentRead: true,
+    }, { scope: LISTS.friends(id), limit, cursor });
+    return { items: page.items.map((item) => String(item.friend)), next_cursor: page.next_cursor };
   }
 
   getRequest(to: string, from: string) { return this.get<FriendRequest>(keys.request(to, from)); }
@@ -196,12 +196,12 @@ export class DynamoSocialRepository implements SocialRepository {
     }
   }
 
-  async listRequests(to: string) {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+  async listRequests(to: string, limit: number, cursor?: string) {
+    const page = await queryPage(this.doc, {
+      TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': userKey(to), ':prefix': 'REQUEST#' }, ConsistentRead: true,
-    });
-    return items.map((item) => strip<FriendRequest>(item));
+    }, { scope: LISTS.requests(to), limit, cursor });
+    return { items: page.items.map((item) => strip<FriendRequest>(item)), next_cursor: page.next_cursor };
   }
 
   deleteRequest(to: string, from: string) {
@@ -293,6 +293,14 @@ export class DynamoSocialRepository implements SocialRepository {
     return items.map((item) => strip<Member>(item));
   }
 
+  async activeMemberships(user: string, limit: number, cursor?: string) {
+    const page = await queryPage(this.doc, {
+      TableName: this.table, IndexName: BY_USER, KeyConditionExpression: 'gsi1pk = :pk', FilterExpression: '#status <> :declined',
+      ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':pk': userKey(user), ':declined': 'declined' },
+    }, { scope: LISTS.events(user), limit, cursor, keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'] });
+    return { items: page.items.map((item) => strip<Member>(item)), next_cursor: page.next_cursor };
+  }
+
   setEventLocation(id: string, location: Location) {
     return this.guarded(() => this.doc.send(new UpdateCommand({
       TableName: this.table, Key: keys.event(id), ConditionExpression: 'attribute_exists(pk)', ...updateExpression({ set: { location } }),
@@ -305,13 +313,16 @@ export class DynamoSocialRepository implements SocialRepository {
     })), () => new DomainError(409, 'Message id already taken: send it again'));
   }
 
-  async listMessages(eventId: string, limit: number, before?: string) {
-    const { Items } = await this.doc.send(new QueryCommand({
-      TableName: this.table,
-      KeyConditionExpression: before ? 'pk = :pk AND sk BETWEEN :first AND :before' : 'pk = :pk AND begins_with(sk, :first)',
-      ExpressionAttributeValues: { ':pk': eventKey(eventId), ':first': 'MSG#', ...(before ? { ':before': `MSG#${before}` } : {}) },
-      ScanIndexForward: false, Limit: limit + (before ? 1 : 0), ConsistentRead: true,
-    }));
-    return (Items ?? []).map((item) => strip<Message>(item)).filter((m) => m.id !== before).slice(0, limit);
+  async listMessages(eventId: string, limit: number, page: { cursor?: string; before?: string }) {
+    const scope = LISTS.messages(eventId);
+    // `before` (a message id) resumes strictly after that message's key, as a cursor of this list would.
+    const cursor = page.cursor || (page.before ? encodeCursor(scope, keys.message(eventId, page.before)) : undefined);
+    const found = await queryPage(this.doc, {
+      TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :first)',
+      ExpressionAttributeValues: { ':pk': eventKey(eventId), ':first': 'MSG#' }, ScanIndexForward: false, ConsistentRead: true,
+    }, { scope, limit, cursor });
+    return { items: found.items.map((item) => strip<Message>(item)), next_cursor: found.next_cursor };
   }
+
+
 }

@@ -126,11 +126,15 @@ export async function sendFriendRequest(deps: SocialDeps, caller: Caller, id: st
   return 'pending';
 }
 
-/** `GET /user/{id}/friend_requests`: the caller's incoming pending requests, oldest first. @throws DomainError 403 for another id */
-export async function incomingRequests(deps: SocialDeps, caller: Caller, id: string) {
+/**
+ * `GET /user/{id}/friend_requests`: the caller's incoming pending requests, a page at a time (at most
+ * {@link LIMITS.requestsPage}), in sender id order.
+ * @throws DomainError 403 for another id; 400 for a cursor of another list
+ */
+export async function incomingRequests(deps: SocialDeps, caller: Caller, id: string, page: { limit?: number; cursor?: string } = {}) {
   requireSelf(caller, id, "another user's friend requests");
-  const requests = await deps.repo.listRequests(id);
-  return requests.sort((a, b) => a.created_at.localeCompare(b.created_at)).map(({ from, created_at }) => ({ from, created_at }));
+  const found = await deps.repo.listRequests(id, page.limit ?? LIMITS.requestsPage, page.cursor);
+  return { items: found.items.map(({ from, created_at }) => ({ from, created_at })), next_cursor: found.next_cursor };
 }
 
 /**
@@ -161,7 +165,7 @@ export async function removeFriend(deps: SocialDeps, caller: Caller, id: string,
  * `GET /user/{id}/friends`: friend ids, a page at a time (at most {@link LIMITS.friendsPage}).
  * @throws DomainError 404 unless the caller is the user or a friend; 400 for a foreign cursor
  */
-export async function listFriends(deps: SocialDeps, caller: Caller, id: string, page: { limit?: number; cursor?: string }) {
+export async function listFriends(deps: SocialDeps, caller: Caller, id: string, page: { limit?: number; cursor?: string } = {}) {
   await visibleProfile(deps, caller, id);
   return deps.repo.listFriends(id, page.limit ?? LIMITS.friendsPage, page.cursor);
 }

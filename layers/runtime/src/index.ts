@@ -32,3 +32,7 @@ export {
   BATCH_GET_KEYS, BATCH_WRITE_ITEMS, RETRY_AFTER_SECONDS,
   type QueryInput, type BatchGetOptions, type BatchWriteRequest, type UpdateParts, type UpdateSpec, type TransactAction, type NamedActions,
 } from './dynamodb';
+export {
+  encodeCursor, decodeCursor, foreignCursor, cursorSchema, nextCursorSchema, pageProperties, queryPage, Page, page, CURSOR_SECRET_VARIABLE,
+  type CursorScope, type CursorPage, type QueryPageOptions,
+} from './pagination';

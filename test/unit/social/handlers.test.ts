@@ -150,17 +150,27 @@ describe('friends', () => {
     await refused(folder, options, status, message);
   });
 
-  it('pages friends 100 at a time with a cursor header', async () => {
+  it('pages friends 100 at a time with a signed cursor that opens no other list', async () => {
     for (let i = 0; i < 130; i++) table.items.set(`USER#a|FRIEND#f${String(i).padStart(3, '0')}`, { pk: 'USER#a', sk: `FRIEND#f${String(i).padStart(3, '0')}`, friend: `f${String(i).padStart(3, '0')}` });
     const first = await call('list_friends', { as: 'a', path: { id: 'a' } });
     expect(first.body.response).toHaveLength(100);
-    const cursor = first.headers['X-Next-Cursor']!;
+    const cursor = first.body.next_cursor as string;
     const second = await call('list_friends', { as: 'a', path: { id: 'a' }, query: { cursor } });
     expect(second.body.response).toHaveLength(30);
-    expect(second.headers['X-Next-Cursor']).toBeUndefined();
+    expect(second.body.next_cursor).toBeNull();
     expect(new Set([...first.body.response, ...second.body.response]).size).toBe(130);
     await refused('list_friends', { as: 'a', path: { id: 'a' }, query: { cursor: Buffer.from('{"pk":"USER#b","sk":"FRIEND#x"}').toString('base64url') } }, 400, /cursor/);
+    // a's friends cursor is refused on b's friends list and on a's friend requests.
+    await friends('a', 'b');
+    await refused('list_friends', { as: 'a', path: { id: 'b' }, query: { cursor } }, 400, /cursor is not one this list returned/);
+    await refused('list_friend_requests', { as: 'a', path: { id: 'a' }, query: { cursor } }, 400, /cursor is not one this list returned/);
+    // An altered cursor is refused too.
+    const [payload] = cursor.split('.');
+    const forged = `${Buffer.from('{"pk":"USER#b","sk":"FRIEND#a"}').toString('base64url')}.${cursor.split('.')[1]}`;
+    expect(payload).not.toBe(forged.split('.')[0]);
+    await refused('list_friends', { as: 'a', path: { id: 'a' }, query: { cursor: forged } }, 400, /cursor/);
   });
+
 });
 
 describe('locations', () => {
