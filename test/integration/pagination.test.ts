@@ -58,7 +58,7 @@ describe('social lists', () => {
       ]),
       // Declined invitations are not the user's events: they never show up.
       ...names.slice(0, 30).map((n) => ({ pk: `EVENT#declined-${n}`, sk: `MEMBER#${ada.sub}`, gsi1pk: `USER#${ada.sub}`, gsi1sk: `EVENT#declined-${n}`, event_id: `declined-${n}`, user: ada.sub, role: 'guest', status: 'declined', updated_at: at })),
-      ...names.map((n) => ({ pk: `EVENT#${eventId}-i0000`, sk: `MSG#${n}`, id: n, sender: ada.sub, message: n, timestamp: at })),
+      ...names.map((n) => ({ pk: `EVENT#${eventId}-i0000`, sk: `MSG#${n}`, id: n, sender: ada.sub, message: n, sent_at: at })),
     ]);
   }, SEED_TIMEOUT);
 

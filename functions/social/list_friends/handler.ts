@@ -1,6 +1,6 @@
 import { httpHandler, page } from '@darkroom/runtime';
 import { socialDeps } from '../lib/deps';
-import { listFriends } from '../lib/users';
+import { listFriends } from '../lib/profiles/use-cases';
 import { schema } from './schema';
 
 const deps = socialDeps();

@@ -1,5 +1,5 @@
 import { httpHandler, page } from '@darkroom/runtime';
-import { listMessages } from '../lib/chat';
+import { listMessages } from '../lib/chat/use-cases';
 import { socialDeps } from '../lib/deps';
 import { schema } from './schema';
 

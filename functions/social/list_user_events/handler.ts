@@ -1,5 +1,5 @@
 import { httpHandler, page } from '@darkroom/runtime';
-import { userEvents } from '../lib/calendar';
+import { userEvents } from '../lib/events/use-cases';
 import { socialDeps } from '../lib/deps';
 import { schema } from './schema';
 

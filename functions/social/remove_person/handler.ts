@@ -1,5 +1,5 @@
 import { httpHandler } from '@darkroom/runtime';
-import { removePerson } from '../lib/calendar';
+import { removePerson } from '../lib/events/use-cases';
 import { socialDeps } from '../lib/deps';
 import { schema } from './schema';
 

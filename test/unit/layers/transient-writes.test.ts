@@ -11,7 +11,9 @@ import {
   BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoSocialRepository } from '../../../functions/social/lib/records';
+import { DynamoChatRepository } from '../../../functions/social/lib/chat/repository';
+import { DynamoEventsRepository } from '../../../functions/social/lib/events/repository';
+import { DynamoProfilesRepository } from '../../../functions/social/lib/profiles/repository';
 import { createProject, markDeleting, updateProject } from '../../../functions/datasets/lib/projects';
 import { addTaskProgress, finishTask, setTaskProgress, startTask } from '../../../functions/datasets/lib/tasks';
 import { finishGeneration, type GenerationTask } from '../../../functions/datasets/lib/generation';
@@ -28,6 +30,7 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const ec2 = mockClient(EC2Client);
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
 const TABLE = 'darkroom-test';
+
 const $metadata = {};
 
 const transient = {
@@ -53,7 +56,9 @@ const found = {
   version: 1, size: 3, task_id: 't1', kind: 'generation', status: 'RUNNING', file_count: 1, email: 'a@example.com', jobID: 'j1',
 };
 
-const social = new DynamoSocialRepository(doc, TABLE);
+const profiles = new DynamoProfilesRepository(doc, TABLE);
+const events = new DynamoEventsRepository(doc, TABLE);
+const chat = new DynamoChatRepository(doc, TABLE);
 const table = { doc, tableName: TABLE };
 const owner = { sub: 'sub-1' };
 const visual = new VisualRepository(doc, TABLE);
@@ -66,18 +71,18 @@ const event = {
 };
 
 const paths: Record<string, () => Promise<unknown>> = {
-  'social createProfile': () => social.createProfile({ id: 'u1', username: 'u', email: 'u@example.com', time_zone: 'UTC', created_at: at }),
-  'social setProfileLocation': () => social.setProfileLocation('u1', { latitude: 1, longitude: 2, updated_at: at }),
-  'social putRequest': () => social.putRequest({ from: 'u1', to: 'u2', created_at: at }),
-  'social deleteRequest (decline)': () => social.deleteRequest('u2', 'u1'),
-  'social befriend (accept)': () => social.befriend('u2', 'u1', at, { to: 'u2', from: 'u1' }),
-  'social unfriend': () => social.unfriend('u1', 'u2'),
-  'social createEvent': () => social.createEvent(event, { ...member, user: 'u1', role: 'owner', status: 'accepted' }),
-  'social addMembers (invite)': () => social.addMembers([member]),
-  'social setMemberStatus (answer)': () => social.setMemberStatus('e1', 'u2', 'accepted', at),
-  'social removeMember': () => social.removeMember('e1', 'u2'),
-  'social setEventLocation': () => social.setEventLocation('e1', { latitude: 1, longitude: 2, updated_at: at }),
-  'social putMessage': () => social.putMessage('e1', { id: 'm1', sender: 'u1', message: 'hi', timestamp: at }),
+  'social createProfile': () => profiles.createProfile({ id: 'u1', username: 'u', email: 'u@example.com', time_zone: 'UTC', created_at: at }),
+  'social setProfileLocation': () => profiles.setProfileLocation('u1', { latitude: 1, longitude: 2, updated_at: at }),
+  'social putRequest': () => profiles.putRequest({ from: 'u1', to: 'u2', created_at: at }),
+  'social deleteRequest (decline)': () => profiles.deleteRequest('u2', 'u1'),
+  'social befriend (accept)': () => profiles.befriend('u2', 'u1', at, { to: 'u2', from: 'u1' }),
+  'social unfriend': () => profiles.unfriend('u1', 'u2'),
+  'social createEvent': () => events.createEvent(event, { ...member, user: 'u1', role: 'owner', status: 'accepted' }),
+  'social addMembers (invite)': () => events.addMembers([member]),
+  'social setMemberStatus (answer)': () => events.setMemberStatus('e1', 'u2', 'accepted', at),
+  'social removeMember': () => events.removeMember('e1', 'u2'),
+  'social setEventLocation': () => events.setEventLocation('e1', { latitude: 1, longitude: 2, updated_at: at }),
+  'social putMessage': () => chat.putMessage('e1', { id: 'm1', sender: 'u1', message: 'hi', sent_at: at }),
   'datasets createProject': () => createProject(table, owner, { projectName: 'birds', bucket: 'b', isSample: true }),
   'datasets updateProject (rename)': () => updateProject(table, owner, 'birds', { newProjectName: 'owls' }),
   'datasets updateProject (description)': () => updateProject(table, owner, 'birds', { newDescription: 'new' }),

@@ -276,17 +276,17 @@ describe('events, invitations and chat', () => {
     const query = { from: String(start - 3600), to: String(start + 6 * 3600) };
     const own = (await call('user_free_slots', { as: 'a', path: { id: 'a' }, query })).body.response;
     expect(own).toEqual([
-      { start: new Date((start - 3600) * 1000).toISOString(), end: new Date(start * 1000).toISOString(), weight: 0 },
-      { start: new Date((start + 7200) * 1000).toISOString(), end: new Date((start + 6 * 3600) * 1000).toISOString(), weight: 0 },
+      { start_at: new Date((start - 3600) * 1000).toISOString(), end_at: new Date(start * 1000).toISOString(), weight: 0 },
+      { start_at: new Date((start + 7200) * 1000).toISOString(), end_at: new Date((start + 6 * 3600) * 1000).toISOString(), weight: 0 },
     ]);
     expect((await call('user_free_slots', { as: 'a', path: { id: 'b' }, query: { ...query, max_weight: '1' } })).body.response).toEqual([
-      { start: new Date((start - 3600) * 1000).toISOString(), end: new Date((start + 6 * 3600) * 1000).toISOString(), weight: 1 },
+      { start_at: new Date((start - 3600) * 1000).toISOString(), end_at: new Date((start + 6 * 3600) * 1000).toISOString(), weight: 1 },
     ]);
     const meetup = (await single('a', 2 * 86_400)).body.response.id as string;
     await call('invite_people', { as: 'a', path: { id: meetup }, body: { users: ['b'] } });
     await call('answer_invitation', { as: 'b', path: { id: meetup, userId: 'b' }, body: { status: 'accepted' } });
     const common = (await call('event_free_slots', { as: 'b', path: { id: meetup }, query })).body.response;
-    expect(common.map((s: { start: string }) => s.start)).toEqual([
+    expect(common.map((s: { start_at: string }) => s.start_at)).toEqual([
       new Date((start + 4 * 3600) * 1000).toISOString(), new Date((start - 3600) * 1000).toISOString(), new Date((start + 7200) * 1000).toISOString(),
     ]);
   });
