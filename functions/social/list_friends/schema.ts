@@ -1,11 +1,11 @@
-import { pageProperties, type RouteContract, type RouteSchema } from '@darkroom/runtime';
+import { pageQuerySchema, type RouteContract, type RouteSchema } from '@darkroom/runtime';
 import { LIMITS } from '../lib/limits';
 import { id, pathIds } from '../lib/schemas';
 
 /** GET /user/{id}/friends. */
 export const schema = {
   path: pathIds('id'),
-  query: { type: 'object', properties: pageProperties(LIMITS.friendsPage), additionalProperties: false },
+  query: pageQuerySchema(LIMITS.friendsPage),
 } as const satisfies RouteSchema;
 
 export const contract = {

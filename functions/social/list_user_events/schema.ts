@@ -1,11 +1,11 @@
-import { pageProperties, type RouteContract, type RouteSchema } from '@darkroom/runtime';
+import { pageQuerySchema, type RouteContract, type RouteSchema } from '@darkroom/runtime';
 import { LIMITS } from '../lib/limits';
 import { eventViewBody, pathIds } from '../lib/schemas';
 
 /** GET /user/{id}/events. */
 export const schema = {
   path: pathIds('id'),
-  query: { type: 'object', properties: pageProperties(LIMITS.eventsPage), additionalProperties: false },
+  query: pageQuerySchema(LIMITS.eventsPage),
 } as const satisfies RouteSchema;
 
 export const contract = {

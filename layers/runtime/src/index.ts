@@ -33,6 +33,6 @@ export {
   type QueryInput, type BatchGetOptions, type BatchWriteRequest, type UpdateParts, type UpdateSpec, type TransactAction, type NamedActions,
 } from './dynamodb';
 export {
-  encodeCursor, decodeCursor, foreignCursor, cursorSchema, nextCursorSchema, pageProperties, queryPage, Page, page, CURSOR_SECRET_VARIABLE,
+  encodeCursor, decodeCursor, foreignCursor, cursorSchema, nextCursorSchema, pageProperties, pageQuerySchema, queryPage, Page, page, CURSOR_SECRET_VARIABLE,
   type CursorScope, type CursorPage, type QueryPageOptions,
 } from './pagination';

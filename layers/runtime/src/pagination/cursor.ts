@@ -66,5 +66,8 @@ export const pageProperties = (max: number) => ({
   cursor: cursorSchema,
 }) as const;
 
+/** The query schema of a paged GET list: {@link pageProperties} and nothing else. */
+export const pageQuerySchema = (max: number) => ({ type: 'object', properties: pageProperties(max), additionalProperties: false }) as const;
+
 /** The response schema of `next_cursor`: null on the last page. */
 export const nextCursorSchema = { type: ['string', 'null'], description: 'pass as `cursor` for the next page; null on the last page' } as const;
