@@ -170,6 +170,7 @@ locals {
     { "var:mail_from" = var.mail_from },
   )
   env_references = merge(local.trigger_env_references, {
+    "var:cursor_secret"                       = coalesce(var.cursor_secret, random_password.cursor_secret.result)
     "userpool:${local.user_pool_name}"        = module.auth.user_pool_id
     "userpool_client:${local.user_pool_name}" = module.auth.client_id
     "userpool_domain:${local.user_pool_name}" = module.auth.oauth_token_url
@@ -472,4 +473,10 @@ module "monitoring" {
   }
 
   dead_letter_queue_names = module.queues.dead_letter_queue_names
+}
+
+# The key list cursors are signed with, unless var.cursor_secret gives one: random once, then kept in the state.
+resource "random_password" "cursor_secret" {
+  length  = 48
+  special = false
 }

@@ -19,6 +19,18 @@ variable "mail_from" {
   type        = string
 }
 
+variable "cursor_secret" {
+  description = "Key the list cursors are signed with (HMAC-SHA256; CURSOR_SECRET of the functions). Leave null for a random one Terraform keeps in its state; changing it invalidates the cursors handed out."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.cursor_secret == null || length(coalesce(var.cursor_secret, "x")) >= 32
+    error_message = "cursor_secret must be at least 32 characters."
+  }
+}
+
 variable "cognito_email_via_ses" {
   description = "Send Cognito's verification mail through SES from mail_from (enable once the identity is verified)."
   type        = bool

@@ -1,5 +1,5 @@
 /**
- * iCalendar import and feed (functions/social/lib/calendar-*.ts): the import of a 2,000-event .ics file
+ * iCalendar import and feed (functions/social/lib/calendar/*.ts): the import of a 2,000-event .ics file
  * (single, weekly, monthly with COUNT and EXDATE, all-day, in three zones) compared with bare ical.js
  * parsing of the same file (`ICAL.parse`, the floor: every import parses the file), and the feed build
  * for a user with 500 events. The import path is the route's domain call, `importCalendar`, with the
@@ -9,11 +9,11 @@
  */
 import ICAL from 'ical.js';
 import type { Caller } from '@darkroom/jwt';
-import { buildFeed, type FeedEvent } from '../../functions/social/lib/calendar-feed';
-import { importCalendar } from '../../functions/social/lib/calendar-import';
-import type { CalendarDeps } from '../../functions/social/lib/calendar-store';
-import { buildEvent, type EventRecord } from '../../functions/social/lib/events';
-import type { Profile } from '../../functions/social/lib/records';
+import { buildFeed, type FeedEvent } from '../../functions/social/lib/calendar/feed';
+import { importCalendar } from '../../functions/social/lib/calendar/import';
+import type { CalendarDeps } from '../../functions/social/lib/calendar/repository';
+import { buildEvent, type EventRecord } from '../../functions/social/lib/events/model';
+import type { Profile } from '../../functions/social/lib/profiles/model';
 
 const ZONES = ['Europe/Berlin', 'America/Vancouver', 'Asia/Tokyo'];
 const NOW = Date.parse('2026-12-01T00:00:00Z');
@@ -63,7 +63,9 @@ function memoryDeps(): CalendarDeps & { stored: Map<string, EventRecord> } {
   return {
     stored,
     now: () => NOW,
-    repo: { getProfile: async () => profile, getEvents: async (ids: string[]) => ids.flatMap((id) => stored.has(id) ? [stored.get(id)!] : []) } as never,
+    profiles: { getProfile: async () => profile } as never,
+    events: { getEvents: async (ids: string[]) => ids.flatMap((id) => stored.has(id) ? [stored.get(id)!] : []) } as never,
+    chat: {} as never,
     calendar: {
       putImported: async (created, updated) => { for (const event of [...created, ...updated]) stored.set(event.id, event); },
       getFeedToken: async () => undefined, putFeedToken: async () => undefined,

@@ -8,8 +8,8 @@
  */
 import { DateTime } from 'luxon';
 import { RRule } from 'rrule';
-import { busyIntervals, type EventRecord } from '../../functions/social/lib/events';
-import { commonFreeSlots, freeSlots } from '../../functions/social/lib/slots';
+import { busyIntervals, type EventRecord } from '../../functions/social/lib/events/model';
+import { commonFreeSlots, freeSlots } from '../../functions/social/lib/events/slots';
 
 const ZONES = ['Europe/Berlin', 'America/Vancouver', 'UTC', 'Asia/Tokyo'];
 const FROM = Date.parse('2026-03-01T00:00:00Z'); // spans the spring DST changes of Berlin and Vancouver

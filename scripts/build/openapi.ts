@@ -45,7 +45,7 @@ const ERROR_BODIES: Record<string, Schema> = {
 };
 
 /** The success body of `data` in each envelope (envelopes.ts `success`). */
-function wrap(envelope: string, data: Schema | undefined): Schema {
+function wrap(envelope: string, data: Schema | undefined, paged = false): Schema {
   const body = data ?? {};
   switch (envelope) {
     case 'auth': return {
@@ -56,7 +56,12 @@ function wrap(envelope: string, data: Schema | undefined): Schema {
       type: 'object', properties: { data: body, error: { const: false }, success: { const: true }, message: { type: ['string', 'null'] } },
       required: ['data', 'error', 'success', 'message'], additionalProperties: false,
     };
-    case 'social': return { type: 'object', properties: { response: body }, required: ['response'], additionalProperties: false };
+    case 'social': return paged
+      ? {
+        type: 'object', properties: { response: body, next_cursor: { type: ['string', 'null'], description: 'pass as `cursor` for the next page; null on the last page' } },
+        required: ['response', 'next_cursor'], additionalProperties: false,
+      }
+      : { type: 'object', properties: { response: body }, required: ['response'], additionalProperties: false };
     default: return body;
   }
 }
@@ -108,7 +113,7 @@ function responsesOf(fn: FunctionSpec, trigger: HttpTrigger, contract: RouteCont
         }
         : {
         description: response.description, ...(headers ? { headers } : {}),
-        content: { 'application/json': { schema: wrap(envelope, response.body as Schema | undefined) } },
+        content: { 'application/json': { schema: wrap(envelope, response.body as Schema | undefined, response.paged) } },
       };
   }
   const standard: Record<string, [string, string]> = {

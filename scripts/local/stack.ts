@@ -139,6 +139,8 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       // The hosted-UI token endpoint, as Terraform's oauth_token_url (cognito-local has no hosted UI: Google sign-in is tested with a stand-in server).
       'userpool_domain:users': `${cognito.endpoint}/oauth2/token`,
       'var:mail_from': MAIL_FROM,
+      // A fixed key on the local stack, so cursors survive a restart; Terraform makes a random one.
+      'var:cursor_secret': 'darkroom-local-cursor-secret-not-for-deployment',
       'ses:identity': '*',
     };
     for (const [name, table] of Object.entries(tables)) resolved[`table:${name}`] = table;

@@ -89,7 +89,7 @@ describe('delivery', () => {
     }
     member.send({ action: 'send', event_id: cast.eventId, message: 'over the socket' });
     const sent = await member.next((f) => f.type === 'sent');
-    expect(sent).toMatchObject({ event_id: cast.eventId, repeated: false, message: { sender: cast.member.sub, message: 'over the socket', id: expect.any(String), timestamp: expect.any(String) } });
+    expect(sent).toMatchObject({ event_id: cast.eventId, repeated: false, message: { sender: cast.member.sub, message: 'over the socket', id: expect.any(String), sent_at: expect.any(String) } });
     expect((await owner.next((f) => f.type === 'message' && f.message.id === sent.message.id)).message).toEqual(sent.message);
     // The same record GET /chat returns.
     expect((await history(cast.eventId, cast.owner.idToken)).slice(0, 2)).toEqual([sent.message, rest.body.response]);

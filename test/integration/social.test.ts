@@ -123,7 +123,7 @@ describe('the Jarvis walk', () => {
   it('chats among members only, newest first, paginated', async () => {
     for (const [who, text] of [[ada, 'see you at 7'], [bob, 'on my way'], [ada, 'table by the window']] as const) {
       const sent = await api(`/chat/${meetup}/messages`, { token: who.idToken, body: { message: text } });
-      expect(sent).toMatchObject({ status: 201, body: { response: { sender: who.sub, message: text, id: expect.any(String), timestamp: expect.any(String) } } });
+      expect(sent).toMatchObject({ status: 201, body: { response: { sender: who.sub, message: text, id: expect.any(String), sent_at: expect.any(String) } } });
       await new Promise((r) => setTimeout(r, 5));
     }
     const page = (await api(`/chat/${meetup}/messages?limit=2`, { token: bob.idToken })).body.response;
@@ -159,11 +159,11 @@ describe('the Jarvis walk', () => {
     const from = DateTime.now().setZone(BERLIN).plus({ days: 1 }).startOf('day');
     const to = from.plus({ days: 7 });
     const query = `from=${encodeURIComponent(from.toISO()!)}&to=${to.toUnixInteger()}`;
-    const slots = (await api(`/user/${ada.sub}/free_slots?${query}`, { token: ada.idToken })).body.response as Array<{ start: string; end: string; weight: number }>;
+    const slots = (await api(`/user/${ada.sub}/free_slots?${query}`, { token: ada.idToken })).body.response as Array<{ start_at: string; end_at: string; weight: number }>;
     expect(slots.length).toBeGreaterThanOrEqual(5);
     for (const slot of slots) {
-      const start = DateTime.fromISO(slot.start, { zone: BERLIN });
-      const end = DateTime.fromISO(slot.end, { zone: BERLIN });
+      const start = DateTime.fromISO(slot.start_at, { zone: BERLIN });
+      const end = DateTime.fromISO(slot.end_at, { zone: BERLIN });
       // Slots start when work ends, or when tonight's dinner (which may reach past midnight) ends.
       if (start > from && start.toMillis() !== dinnerEnd) expect(start.toFormat('HH:mm')).toBe('17:00');
       if (end < to) expect(end.toFormat('HH:mm')).toBe('09:00');
@@ -176,11 +176,11 @@ describe('the Jarvis walk', () => {
     // A relaxed slot that overlaps a gym carries its weight; one with weight 0 holds no gym (it lies between
     // blocking events, e.g. Bob's single events of tomorrow, depending on the time of day the test runs).
     expect(relaxed.some((s: { weight: number }) => s.weight >= 1)).toBe(true);
-    for (const slot of relaxed as Array<{ start: string; end: string; weight: number }>) {
-      const start = DateTime.fromISO(slot.start, { zone: VANCOUVER });
+    for (const slot of relaxed as Array<{ start_at: string; end_at: string; weight: number }>) {
+      const start = DateTime.fromISO(slot.start_at, { zone: VANCOUVER });
       let gym = start.set({ hour: 7, minute: 0, second: 0, millisecond: 0 });
       if (gym.plus({ hours: 1 }) <= start) gym = gym.plus({ days: 1 });
-      const overlapsGym = gym < DateTime.fromISO(slot.end, { zone: VANCOUVER });
+      const overlapsGym = gym < DateTime.fromISO(slot.end_at, { zone: VANCOUVER });
       expect({ slot, weight: slot.weight >= 1 }).toEqual({ slot, weight: overlapsGym });
     }
     // Bob's slots end when his gym starts (7:00 Vancouver), his Berlin night shift starts (Sat 22:00
@@ -188,9 +188,9 @@ describe('the Jarvis walk', () => {
     const singles = ((await api(`/user/${bob.sub}`, { token: bob.idToken })).body.response.schedule as Array<{ single_event: boolean; start_time: number }>)
       .filter((e) => e.single_event).map((e) => e.start_time * 1000);
     for (const slot of strict) {
-      const end = DateTime.fromISO(slot.end, { zone: VANCOUVER });
+      const end = DateTime.fromISO(slot.end_at, { zone: VANCOUVER });
       if (end >= to || singles.includes(end.toMillis())) continue;
-      const local = end.toFormat('HH:mm') === '07:00' ? '07:00' : DateTime.fromISO(slot.end, { zone: BERLIN }).toFormat('ccc HH:mm');
+      const local = end.toFormat('HH:mm') === '07:00' ? '07:00' : DateTime.fromISO(slot.end_at, { zone: BERLIN }).toFormat('ccc HH:mm');
       expect(['07:00', 'Sat 22:00']).toContain(local);
     }
     expect(await api(`/user/${ada.sub}/free_slots`, { token: cy.idToken })).toMatchObject({ status: 200 });
@@ -200,16 +200,16 @@ describe('the Jarvis walk', () => {
   it('finds the event\'s common slots, ranked by weight then length, at most 10', async () => {
     const from = DateTime.now().setZone(BERLIN).plus({ days: 1 }).startOf('day');
     const to = from.plus({ days: 14 });
-    const slots = (await api(`/event/${meetup}/free_slots?from=${from.toUnixInteger()}&to=${to.toUnixInteger()}&max_weight=1`, { token: bob.idToken })).body.response as Array<{ start: string; end: string; weight: number }>;
+    const slots = (await api(`/event/${meetup}/free_slots?from=${from.toUnixInteger()}&to=${to.toUnixInteger()}&max_weight=1`, { token: bob.idToken })).body.response as Array<{ start_at: string; end_at: string; weight: number }>;
     expect(slots).toHaveLength(10);
     for (let i = 1; i < slots.length; i++) {
       const [a, b] = [slots[i - 1]!, slots[i]!];
-      const length = (s: typeof a) => Date.parse(s.end) - Date.parse(s.start);
+      const length = (s: typeof a) => Date.parse(s.end_at) - Date.parse(s.start_at);
       expect(a.weight < b.weight || (a.weight === b.weight && length(a) >= length(b))).toBe(true);
     }
     for (const slot of slots) {
       // Never inside Ada's working hours (Berlin, weekdays 9-17).
-      for (let t = DateTime.fromISO(slot.start, { zone: BERLIN }); t < DateTime.fromISO(slot.end); t = t.plus({ minutes: 30 })) {
+      for (let t = DateTime.fromISO(slot.start_at, { zone: BERLIN }); t < DateTime.fromISO(slot.end_at); t = t.plus({ minutes: 30 })) {
         expect(t.weekday <= 5 && t.hour >= 9 && t.hour < 17).toBe(false);
       }
     }

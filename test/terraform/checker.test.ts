@@ -453,6 +453,10 @@ variable "mail_from" {
   type        = string
   description = "m"
 }
+variable "cursor_secret" {
+  type        = string
+  description = "c"
+}
 `;
 
   const INDEXED_STORAGE = 'resource "aws_dynamodb_table" "this" {\n  for_each = var.tables\n  dynamic "global_secondary_index" {\n    for_each = each.value.indexes\n    content {\n      name = global_secondary_index.key\n    }\n  }\n}\n';

@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tooManyRequests } from '@darkroom/runtime';
+import { conditionFailed, tooManyRequests } from '@darkroom/runtime';
 
 /**
  * Rate limits kept as fixed-window counters in the auth table:
@@ -87,7 +86,7 @@ export async function takeAttempt(deps: LimitsDeps, limit: RateLimit, subject: s
     }));
     count = Number(Attributes?.count ?? 1);
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+    if (conditionFailed(error)) {
       throw tooManyRequests(limit.message, Math.max(1, end - now));
     }
     throw error;

@@ -16,8 +16,8 @@
 import {
   DescribeInstancesCommand, StartInstancesCommand, StopInstancesCommand, type EC2Client, type Instance,
 } from '@aws-sdk/client-ec2';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { conflict, logger, metrics, MetricUnit } from '@darkroom/runtime';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { backoff, conditionFailed, conflict, isTransient, logger, metrics, MetricUnit, transactWrite } from '@darkroom/runtime';
 
 /** What the balancer functions need. */
 export interface BalancerDeps {
@@ -43,15 +43,6 @@ const userKey = (sub: string) => ({ pk: `USER#${sub}`, sk: 'ASSIGNMENT' });
 const claimKey = (instanceId: string) => ({ pk: `INSTANCE#${instanceId}`, sk: 'CLAIM' });
 const memberKey = (instanceId: string, sub: string) => ({ pk: `INSTANCE#${instanceId}`, sk: `USER#${sub}` });
 const activityKey = (instanceId: string) => ({ pk: `INSTANCE#${instanceId}`, sk: 'ACTIVITY' });
-
-const isConditionFailure = (error: unknown, index?: number): boolean => {
-  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-  if (!reasons) return false;
-  return index === undefined ? reasons.some((r) => r.Code === 'ConditionalCheckFailed') : reasons[index]?.Code === 'ConditionalCheckFailed';
-};
-
-const hasCode = (error: unknown, code: string): boolean =>
-  Boolean((error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons?.some((r) => r.Code === code));
 
 /**
  * The worker fleet: every live instance with the worker tag (DescribeInstances, all pages), sorted by
@@ -97,33 +88,30 @@ export async function registerWorker(deps: BalancerDeps, sub: string): Promise<A
     const assignment: Assignment = { instance_id: worker.instanceId, shared: false, assigned_at: now };
     for (let attempt = 0; attempt < 4; attempt++) {
       try {
-        await deps.doc.send(new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: deps.tableName, Item: { ...userKey(sub), ...assignment }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: deps.tableName, Item: { ...claimKey(worker.instanceId), sub, claimed_at: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: deps.tableName, Item: { ...memberKey(worker.instanceId, sub), sub, shared: false, assigned_at: now } } },
-          ],
-        }));
+        await transactWrite(deps.doc, {
+          assignment: { Put: { TableName: deps.tableName, Item: { ...userKey(sub), ...assignment }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          claim: { Put: { TableName: deps.tableName, Item: { ...claimKey(worker.instanceId), sub, claimed_at: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          member: { Put: { TableName: deps.tableName, Item: { ...memberKey(worker.instanceId, sub), sub, shared: false, assigned_at: now } } },
+        });
         metrics.addMetric('WorkersAssigned', MetricUnit.Count, 1);
         return assignment;
       } catch (error) {
-        if (isConditionFailure(error, 0)) return (await getAssignment(deps, sub))!; // a concurrent registration of this user won
-        if (isConditionFailure(error, 1)) break; // the worker is someone else's: try the next one
-        if (!hasCode(error, 'TransactionConflict') || attempt === 3) throw error;
-        await new Promise((done) => setTimeout(done, Math.random() * 50 * 2 ** attempt)); // a concurrent claim of this worker: look again
+        // A concurrent claim of this worker: look again, unless this was the last try (then 503).
+        if (isTransient(error) && attempt < 3) { await backoff(attempt, { baseMs: 50 }); continue; }
+        if (conditionFailed(error, 'assignment')) return (await getAssignment(deps, sub))!; // a concurrent registration of this user won
+        if (conditionFailed(error, 'claim')) break; // the worker is someone else's: try the next one
+        throw error;
       }
     }
   }
   const shared: Assignment = { instance_id: fallback.instanceId, shared: true, assigned_at: now };
   try {
-    await deps.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: deps.tableName, Item: { ...userKey(sub), ...shared }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: deps.tableName, Item: { ...memberKey(fallback.instanceId, sub), sub, shared: true, assigned_at: now } } },
-      ],
-    }));
+    await transactWrite(deps.doc, {
+      assignment: { Put: { TableName: deps.tableName, Item: { ...userKey(sub), ...shared }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      member: { Put: { TableName: deps.tableName, Item: { ...memberKey(fallback.instanceId, sub), sub, shared: true, assigned_at: now } } },
+    });
   } catch (error) {
-    if (isConditionFailure(error, 0)) return (await getAssignment(deps, sub))!;
+    if (conditionFailed(error, 'assignment')) return (await getAssignment(deps, sub))!;
     throw error;
   }
   metrics.addMetric('WorkersShared', MetricUnit.Count, 1);

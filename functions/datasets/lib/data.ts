@@ -1,12 +1,14 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { badRequest } from '@darkroom/runtime';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  backoff, badRequest, batchGet, conditionFailed, isTransient, queryAll, serviceUnavailable, transactWrite, type TransactAction,
+} from '@darkroom/runtime';
 import { MAX_TRANSACTION_ATTEMPTS, REGISTER_BATCH } from './limits';
 import {
   countAttribute, dataKey, dataPartition, projectKey, sizeAttribute, TYPE_METHODS,
   type ClassType, type DataRecord, type ProjectRecord, type TypeMethod,
 } from './model';
 import { projectConditionError, type Owner } from './projects';
-import { backoff, batchGet, cancellationCodes, queryAll, type DatasetsTable } from './table';
+import type { DatasetsTable } from './table';
 
 /** One object to register into a group. */
 export interface NewData {
@@ -54,26 +56,27 @@ async function projectState(table: DatasetsTable, ref: ProjectRef): Promise<Proj
 /**
  * Runs one optimistic batch: reads the current items, builds the transaction from them, and retries from
  * the read when a data item changed meanwhile (condition failed) or another transaction held an item
- * (TransactionConflict). The project update is the transaction's LAST action.
- * @throws 404/409 when the project's own condition fails (gone, or being deleted)
+ * (TransactionConflict), with backoff.
+ * @throws 404/409 when the project's own condition fails (gone, or being deleted); 503 (Retry-After)
+ *   when the items keep changing or stay locked for {@link MAX_TRANSACTION_ATTEMPTS} attempts
  */
 async function optimistic<R>(
   table: DatasetsTable, ref: ProjectRef, type: TypeMethod, filenames: string[],
-  build: (current: Map<string, DataRecord>) => { actions: object[]; result: R },
+  build: (current: Map<string, DataRecord>) => { data: TransactAction[]; project?: TransactAction; result: R },
 ): Promise<R> {
   for (let attempt = 0; ; attempt++) {
-    const items = await batchGet<DataRecord>(table, filenames.map((name) => dataKey(ref.projectId, type, name)));
+    const items = await batchGet<DataRecord>(table.doc, table.tableName, filenames.map((name) => dataKey(ref.projectId, type, name)));
     const current = new Map(items.map((item) => [item.filename, item]));
     const plan = build(current);
-    if (plan.actions.length === 0) return plan.result;
+    if (plan.data.length === 0) return plan.result;
     try {
-      await table.doc.send(new TransactWriteCommand({ TransactItems: plan.actions as never }));
+      await transactWrite(table.doc, [...plan.data.map((action, i) => [`data${i}`, action] as const), ['project', plan.project]]);
       return plan.result;
     } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (codes[codes.length - 1] === 'ConditionalCheckFailed') throw projectConditionError(await projectState(table, ref));
-      if (attempt + 1 >= MAX_TRANSACTION_ATTEMPTS) throw error;
+      const transient = isTransient(error);
+      if (!transient && !conditionFailed(error)) throw error;
+      if (!transient && conditionFailed(error, 'project')) throw projectConditionError(await projectState(table, ref));
+      if (attempt + 1 >= MAX_TRANSACTION_ATTEMPTS) throw serviceUnavailable('The group kept changing meanwhile: retry the request');
       await backoff(attempt);
     }
   }
@@ -97,7 +100,7 @@ export async function registerData(table: DatasetsTable, ref: ProjectRef, type: 
       let countDelta = 0;
       let sizeDelta = 0;
       const now = new Date().toISOString();
-      const actions: object[] = batch.map((object) => {
+      const data: TransactAction[] = batch.map((object) => {
         const previous = current.get(object.filename);
         countDelta += previous ? 0 : 1;
         sizeDelta += object.size - (previous?.size ?? 0);
@@ -117,8 +120,7 @@ export async function registerData(table: DatasetsTable, ref: ProjectRef, type: 
           },
         };
       });
-      actions.push(counterUpdate(table, ref, type, countDelta, sizeDelta));
-      return { actions, result: { created: countDelta, replaced: batch.length - countDelta } };
+      return { data, project: counterUpdate(table, ref, type, countDelta, sizeDelta), result: { created: countDelta, replaced: batch.length - countDelta } };
     });
     total.created += result.created;
     total.replaced += result.replaced;
@@ -150,15 +152,14 @@ export async function removeData(table: DatasetsTable, ref: ProjectRef, type: Ty
     const result = await optimistic(table, ref, type, batch, (current) => {
       const removed = batch.flatMap((name) => current.get(name) ?? []);
       const missing = batch.filter((name) => !current.has(name));
-      if (!removed.length) return { actions: [], result: { removed, missing } };
-      const actions: object[] = removed.map((item) => ({
+      if (!removed.length) return { data: [], result: { removed, missing } };
+      const data: TransactAction[] = removed.map((item) => ({
         Delete: {
           TableName: table.tableName, Key: dataKey(ref.projectId, type, item.filename),
           ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': item.version },
         },
       }));
-      actions.push(counterUpdate(table, ref, type, -removed.length, -removed.reduce((sum, item) => sum + item.size, 0)));
-      return { actions, result: { removed, missing } };
+      return { data, project: counterUpdate(table, ref, type, -removed.length, -removed.reduce((sum, item) => sum + item.size, 0)), result: { removed, missing } };
     });
     outcome.removed.push(...result.removed);
     outcome.missing.push(...result.missing);
@@ -201,14 +202,14 @@ export async function listData(table: DatasetsTable, projectId: string, type: Ty
  */
 export async function existingData(table: DatasetsTable, projectId: string, type: TypeMethod, filenames: string[]): Promise<Array<{ filename: string; size: number }>> {
   const unique = [...new Set(filenames)];
-  const found = await batchGet<DataRecord>(table, unique.map((name) => dataKey(projectId, type, name)), { projection: ['filename', 'size'] });
+  const found = await batchGet<DataRecord>(table.doc, table.tableName, unique.map((name) => dataKey(projectId, type, name)), { projection: ['filename', 'size'] });
   const byName = new Map(found.map((item) => [item.filename, item.size]));
   return unique.filter((name) => byName.has(name)).map((filename) => ({ filename, size: byName.get(filename)! }));
 }
 
 /** Every record of a group (for exports, purges and recounts; pages through the whole partition). */
 export const allData = (table: DatasetsTable, projectId: string, type: TypeMethod): Promise<DataRecord[]> =>
-  queryAll<DataRecord>(table, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': dataPartition(projectId, type) }, ConsistentRead: true });
+  queryAll<DataRecord>(table.doc, { TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': dataPartition(projectId, type) }, ConsistentRead: true });
 
 /** Counts and sizes of every group from its records: what the project's counters must equal. */
 export async function recountGroups(table: DatasetsTable, projectId: string): Promise<Record<TypeMethod, { count: number; size: number }>> {

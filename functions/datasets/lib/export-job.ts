@@ -1,9 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
-import { logger, metrics, MetricUnit } from '@darkroom/runtime';
+import { logger, metrics, MetricUnit, queryPages } from '@darkroom/runtime';
 import { ZipArchive } from 'archiver';
 import type { DatasetsDeps } from './deps';
 import { entryName, groupsOfDownType, type DownType, type ExportMessage } from './exports';
@@ -19,15 +18,10 @@ import { finishTask, getTask, isActive, setTaskProgress } from './tasks';
 
 /** Reads a group's records page by page (100 at a time), so an export of any size holds one page. */
 async function* groupRecords(table: DatasetsTable, projectId: string, type: TypeMethod): AsyncGenerator<DataRecord> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await table.doc.send(new QueryCommand({
-      TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': dataPartition(projectId, type) },
-      ExclusiveStartKey: start, Limit: 100, ConsistentRead: true,
-    }));
-    for (const item of (page.Items ?? []) as DataRecord[]) yield item;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const page of queryPages<DataRecord>(table.doc, {
+    TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': dataPartition(projectId, type) },
+    Limit: 100, ConsistentRead: true,
+  })) yield* page;
 }
 
 /** What {@link writeZip} wrote. */

@@ -7,8 +7,10 @@
 import { createHash } from 'node:crypto';
 import { DeleteObjectsCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DomainError, logger, metrics, MetricUnit } from '@darkroom/runtime';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  conditionFailed, DomainError, logger, mapLimit, metrics, MetricUnit, queryAll, transactWrite, updateExpression,
+} from '@darkroom/runtime';
 import { allData, registerObject, removeData } from './data';
 import {
   finishGeneration, MAX_LISTED_FAILURES, OUTPUTS_PER_MESSAGE,
@@ -20,7 +22,6 @@ import {
 } from './methods';
 import { seededRandom } from './methods/prng';
 import { CLASS_TYPES, dataNumberAttribute, keyOwnerOf, objectKey, projectKey, taskKey, type ClassType, type ProjectRecord } from './model';
-import { cancellationCodes, mapLimit, queryAll } from './table';
 import { getTask } from './tasks';
 
 /** What the workers need besides the route's deps: S3 and the datasets bucket. */
@@ -160,19 +161,17 @@ async function planTask(deps: GenerationWorkerDeps, taskId: string, attempt: Att
 
 /** Sets fields of an active task. @returns the task after the update, or undefined when it is no longer active */
 async function setTaskFields(deps: GenerationWorkerDeps, task: GenerationTask, fields: Record<string, unknown>): Promise<GenerationTask | undefined> {
-  const entries = Object.entries(fields);
   try {
     const { Attributes } = await deps.table.doc.send(new UpdateCommand({
-      TableName: deps.table.tableName, Key: taskKey(task.task_id),
-      UpdateExpression: `SET updated_at = :now, ${entries.map((_, i) => `#f${i} = :f${i}`).join(', ')}`,
-      ConditionExpression: '#status IN (:pending, :running)',
-      ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])) },
-      ExpressionAttributeValues: { ':now': new Date().toISOString(), ':pending': 'PENDING', ':running': 'RUNNING', ...Object.fromEntries(entries.map(([, value], i) => [`:f${i}`, value])) },
-      ReturnValues: 'ALL_NEW',
+      TableName: deps.table.tableName, Key: taskKey(task.task_id), ConditionExpression: '#status IN (:pending, :running)', ReturnValues: 'ALL_NEW',
+      ...updateExpression({
+        set: { updated_at: new Date().toISOString(), ...fields },
+        names: { '#status': 'status' }, values: { ':pending': 'PENDING', ':running': 'RUNNING' },
+      }),
     }));
     return Attributes as GenerationTask;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    if (conditionFailed(error)) return undefined;
     throw error;
   }
 }
@@ -183,29 +182,27 @@ async function recordOutput(deps: GenerationWorkerDeps, task: GenerationTask, so
   const failed = 'failed' in outcome;
   const counter = failed ? 'failed' : `done_${source.classtype}`;
   try {
-    await deps.table.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: deps.table.tableName,
-            Item: { pk: taskKey(task.task_id).pk, ...outputKey(source.filename, index), source: source.filename, classtype: source.classtype, ...outcome, recorded_at: new Date().toISOString(), expires_at: task.expires_at },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
+    await transactWrite(deps.table.doc, {
+      output: {
+        Put: {
+          TableName: deps.table.tableName,
+          Item: { pk: taskKey(task.task_id).pk, ...outputKey(source.filename, index), source: source.filename, classtype: source.classtype, ...outcome, recorded_at: new Date().toISOString(), expires_at: task.expires_at },
+          ConditionExpression: 'attribute_not_exists(pk)',
         },
-        {
-          Update: {
-            TableName: deps.table.tableName, Key: taskKey(task.task_id),
-            UpdateExpression: failed ? 'ADD failed :one SET updated_at = :now' : 'ADD done :one, #class :one SET updated_at = :now',
-            ConditionExpression: '#status IN (:pending, :running)',
-            ExpressionAttributeNames: { '#status': 'status', ...(failed ? {} : { '#class': counter }) },
-            ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString(), ':pending': 'PENDING', ':running': 'RUNNING' },
-          },
+      },
+      progress: {
+        Update: {
+          TableName: deps.table.tableName, Key: taskKey(task.task_id),
+          UpdateExpression: failed ? 'ADD failed :one SET updated_at = :now' : 'ADD done :one, #class :one SET updated_at = :now',
+          ConditionExpression: '#status IN (:pending, :running)',
+          ExpressionAttributeNames: { '#status': 'status', ...(failed ? {} : { '#class': counter }) },
+          ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString(), ':pending': 'PENDING', ':running': 'RUNNING' },
         },
-      ],
-    }));
+      },
+    });
     return true;
   } catch (error) {
-    if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
+    if (conditionFailed(error)) return false;
     throw error;
   }
 }
@@ -217,7 +214,7 @@ async function listFailure(deps: GenerationWorkerDeps, task: GenerationTask, fil
     UpdateExpression: 'SET failures = list_append(failures, :failure)',
     ConditionExpression: 'size(failures) < :max',
     ExpressionAttributeValues: { ':failure': [{ filename, reason }], ':max': MAX_LISTED_FAILURES },
-  })).catch((error: Error) => { if (error.name !== 'ConditionalCheckFailedException') throw error; });
+  })).catch((error: unknown) => { if (!conditionFailed(error)) throw error; });
 }
 
 /** `batch`: every output of every source of the message, skipping those already recorded; then the finish check. */
@@ -295,7 +292,8 @@ export async function finishIfComplete(deps: GenerationWorkerDeps, taskId: strin
 
 /** Removes the PREPROCESS images of earlier runs that this run did not write again (a new run replaces the group). */
 async function removeStaleOutputs(deps: GenerationWorkerDeps, task: GenerationTask): Promise<void> {
-  const outputs = await queryAll<{ filename?: string }>(deps.table, {
+  const outputs = await queryAll<{ filename?: string }>(deps.table.doc, {
+    TableName: deps.table.tableName,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :out)', ExpressionAttributeValues: { ':pk': taskKey(task.task_id).pk, ':out': 'OUT#' }, ConsistentRead: true,
   });
   const written = new Set(outputs.flatMap((o) => (o.filename ? [o.filename] : [])));

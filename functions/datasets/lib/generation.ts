@@ -9,17 +9,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { badRequest, conflict, metrics, MetricUnit, notFound, type DomainError } from '@darkroom/runtime';
+import { badRequest, conflict, metrics, MetricUnit, notFound, updateExpression, type DomainError } from '@darkroom/runtime';
 import type { QueueTarget } from './deps';
 import { MethodSelectionError, selectMethods, type MethodKind, type ReferenceTarget } from './methods';
 import {
-  countAttribute, dataNumberAttribute, lockKey, projectKey, runningKey, taskKey,
-  type ClassType, type TaskRecord, type TaskStatus, type TypeMethod,
+  countAttribute, dataNumberAttribute, projectKey,
+  type ClassType, type TaskRecord, type TaskStatus,
 } from './model';
 import { requireProject, type Owner } from './projects';
-import { getTask, startTask } from './tasks';
-import { cancellationCodes, type DatasetsTable } from './table';
+import { finishTask, getTask, startTask } from './tasks';
+import type { DatasetsTable } from './table';
 
 /** Outputs per source image of an augmentation task: seed 003's `num_aug_p_img`, max 5. */
 export const NUM_AUG_PER_IMAGE = { min: 1, max: 5, default: 1 } as const;
@@ -195,55 +194,21 @@ export async function cancelGeneration(table: DatasetsTable, owner: Owner, taskI
 }
 
 /**
- * Ends a generation task exactly once, in one transaction conditioned on the task still being active:
- * its status (and `fields`), its running marker and its lock removed, and, for FINISH, the project's
- * `times_generated` += 1 and the group's `data_number` set. (Part 1's `finishTask` does the first three;
- * the project update must be in the same transaction, so this is its generation twin.)
+ * Ends a generation task exactly once with {@link finishTask} (status and `fields`, running marker, lock),
+ * adding, for FINISH, the project's `times_generated` += 1 and the group's `data_number` to the same transaction.
  * @param dataNumber - FINISH only: the group's new `[train, val, test]`
  * @returns true when this call ended the task, false when it had already ended
  */
 export async function finishGeneration(table: DatasetsTable, task: GenerationTask, status: Extract<TaskStatus, 'FINISH' | 'ERROR' | 'CANCELLED'>,
   fields: Record<string, unknown> = {}, dataNumber?: number[]): Promise<boolean> {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':status': status, ':now': new Date().toISOString(), ':pending': 'PENDING', ':running': 'RUNNING' };
-  const sets = ['#status = :status', 'updated_at = :now'];
-  for (const [index, [name, value]] of Object.entries(fields).entries()) {
-    names[`#f${index}`] = name;
-    values[`:f${index}`] = value;
-    sets.push(`#f${index} = :f${index}`);
-  }
-  const group: TypeMethod = task.process_type;
-  try {
-    await table.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: table.tableName, Key: taskKey(task.task_id), UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: '#status IN (:pending, :running)', ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-          },
-        },
-        { Delete: { TableName: table.tableName, Key: runningKey(task.project_id, task.task_id) } },
-        {
-          Delete: {
-            TableName: table.tableName, Key: lockKey(task.project_id, 'generation'),
-            ConditionExpression: 'attribute_not_exists(pk) OR task_id = :task', ExpressionAttributeValues: { ':task': task.task_id },
-          },
-        },
-        ...(status === 'FINISH' ? [{
-          Update: {
-            TableName: table.tableName, Key: projectKey(task.identity_id, task.project_id),
-            UpdateExpression: 'ADD times_generated :one SET #dn = :dn, updated_at = :now',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#dn': dataNumberAttribute(group) },
-            ExpressionAttributeValues: { ':one': 1, ':dn': dataNumber ?? null, ':now': values[':now'] },
-          },
-        }] : []),
-      ],
-    }));
-  } catch (error) {
-    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
-    throw error;
-  }
+  const now = new Date().toISOString();
+  const project = status === 'FINISH' && {
+    Update: {
+      TableName: table.tableName, Key: projectKey(task.identity_id, task.project_id), ConditionExpression: 'attribute_exists(pk)',
+      ...updateExpression({ set: { [dataNumberAttribute(task.process_type)]: dataNumber ?? null, updated_at: now }, add: { times_generated: 1 } }),
+    },
+  };
+  if (!await finishTask(table, { ...task, kind: 'generation', exclusive: true }, status, fields, { project }, now)) return false;
   metrics.addMetric(`GenerationTasks${status === 'FINISH' ? 'Finished' : status === 'ERROR' ? 'Failed' : 'Ended'}`, MetricUnit.Count, 1);
   return true;
 }

@@ -20,9 +20,8 @@ export const MAX_FILENAME_LENGTH = 255;
 
 /** `/projects/list_data`: default and largest `num_limit` (seed 003: "maximum is 500"). */
 export const LIST_DATA_PAGE = { default: 100, max: 500 } as const;
-/** Names per `/projects/upload_check` call. BatchGetItem takes 100 keys a request (DynamoDB limit). */
+/** Names per `/projects/upload_check` call. */
 export const MAX_CHECK_NAMES = 1000;
-export const BATCH_GET_KEYS = 100;
 /** Files per `/projects/upload_urls` call. */
 export const MAX_UPLOAD_URLS = 100;
 /** Objects per `/projects/upload_update` and `/projects/delete_images` call (each is HEADed or deleted). */
@@ -42,9 +41,8 @@ export const MAX_TRANSACTION_ITEMS = 100;
 export const REGISTER_BATCH = MAX_TRANSACTION_ITEMS - 1;
 /** Attempts of an optimistic registration batch that lost a race (condition failed or transaction conflict). */
 export const MAX_TRANSACTION_ATTEMPTS = 8;
-/** S3 DeleteObjects takes at most 1,000 keys a request; BatchWriteItem 25 requests. */
+/** S3 DeleteObjects takes at most 1,000 keys a request. */
 export const DELETE_OBJECTS_BATCH = 1000;
-export const BATCH_WRITE_ITEMS = 25;
 /** Parallel S3 calls of one request (HeadObject, CopyObject). */
 export const S3_CONCURRENCY = 16;
 

@@ -1,10 +1,9 @@
-import { badRequest } from '@darkroom/runtime';
+import { badRequest, decodeCursor, encodeCursor, mapLimit, type CursorScope } from '@darkroom/runtime';
 import { existingData, listData, type DataPageToken } from './data';
 import type { DatasetsDeps } from './deps';
 import { LIST_DATA_PAGE } from './limits';
 import { keyOwnerOf, type ProjectRecord, type TypeMethod } from './model';
 import { groupsOf, listProjects, requireProject, requireProjectByName, updateProject, type Owner, type ProjectChanges } from './projects';
-import { mapLimit } from './table';
 import { listRunningTasks } from './tasks';
 
 /**
@@ -84,22 +83,32 @@ export interface ListDataInput {
   type_method: TypeMethod;
   num_limit?: number;
   next_token?: '' | DataPageToken | null;
+  /** The signed `next_cursor` of the previous page (Darkroom's cursor convention); it wins over `next_token`. */
+  cursor?: string;
 }
 
+/** A group of one project of one user: the scope of its cursors. */
+const dataScope = (owner: Owner, projectId: string, type: TypeMethod): CursorScope => ({ list: 'datasets.list_data', partition: `${owner.sub}/${projectId}/${type}` });
+
 /**
- * `/projects/list_data`: one page of a group, in filename order.
- * @returns `{items: [{filename, s3_key, gen_id, classtype}], next_token: {filename, project_id} | null}`
+ * `/projects/list_data`: one page of a group, in filename order. Pages are asked for with seed 003's
+ * readable `next_token` or with the signed `cursor`; each answer carries both.
+ * @returns `{items: [{filename, s3_key, gen_id, classtype}], next_token: {filename, project_id} | null, next_cursor: string | null}`
  *   (`s3_key` with the bucket name, as seed 003 shows it)
- * @throws 404 for a project that is not the caller's; 400 for a next_token of another project
+ * @throws 404 for a project that is not the caller's; 400 for a next_token of another project or a
+ *   cursor of another group, project or user
  */
 export async function listProjectData(deps: DatasetsDeps, owner: Owner, input: ListDataInput) {
-  const token = input.next_token || undefined;
+  const scope = dataScope(owner, input.project_id, input.type_method);
+  const position = decodeCursor(scope, input.cursor);
+  const token = position ? { filename: String(position.filename), project_id: input.project_id } : input.next_token || undefined;
   if (token && token.project_id !== input.project_id) throw badRequest('next_token belongs to another project');
   const project = await requireProject(deps.table, owner, input.project_id);
   const page = await listData(deps.table, project.project_id, input.type_method, input.num_limit ?? LIST_DATA_PAGE.default, token);
   return {
     items: page.items.map((item) => ({ filename: item.filename, s3_key: `${deps.bucket}/${item.key}`, gen_id: item.gen_id, classtype: item.classtype, size: item.size })),
     next_token: page.next_token,
+    next_cursor: page.next_token ? encodeCursor(scope, { filename: page.next_token.filename }) : null,
   };
 }
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conflict, DomainError, notFound } from '@darkroom/runtime';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed, conflict, DomainError, notFound, queryAll, transactWrite } from '@darkroom/runtime';
 import {
   countAttribute, dataNumberAttribute, nameClaimKey, projectKey, s3Prefix, sampleClaimKey, sizeAttribute, TYPE_METHODS, userKey,
   type NameClaim, type ProjectRecord, type TypeMethod,
 } from './model';
-import { cancellationCodes, queryAll, type DatasetsTable } from './table';
+import type { DatasetsTable } from './table';
 
 /** The caller's side of every project operation: whose project (the user pool sub keys the table). */
 export interface Owner { sub: string }
@@ -56,18 +56,14 @@ export async function createProject(table: DatasetsTable, owner: Owner, input: N
   const claim: NameClaim = { ...nameClaimKey(owner.sub, input.projectName), project_id: projectId };
   const absent = 'attribute_not_exists(pk)';
   try {
-    await table.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: table.tableName, Item: claim, ConditionExpression: absent } },
-        { Put: { TableName: table.tableName, Item: project, ConditionExpression: absent } },
-        ...(input.isSample ? [{ Put: { TableName: table.tableName, Item: { ...sampleClaimKey(owner.sub), project_id: projectId }, ConditionExpression: absent } }] : []),
-      ],
-    }));
+    await transactWrite(table.doc, {
+      name: { Put: { TableName: table.tableName, Item: claim, ConditionExpression: absent } },
+      project: { Put: { TableName: table.tableName, Item: project, ConditionExpression: absent } },
+      sample: input.isSample && { Put: { TableName: table.tableName, Item: { ...sampleClaimKey(owner.sub), project_id: projectId }, ConditionExpression: absent } },
+    });
   } catch (error) {
-    const codes = cancellationCodes(error);
-    if (codes?.[0] === 'ConditionalCheckFailed') throw conflict(`A project named "${input.projectName}" already exists`);
-    if (codes?.[2] === 'ConditionalCheckFailed') throw conflict('You already have a sample project');
-    if (codes?.includes('TransactionConflict')) throw conflict(`Another request is creating the project "${input.projectName}"; try again`);
+    if (conditionFailed(error, 'name')) throw conflict(`A project named "${input.projectName}" already exists`);
+    if (conditionFailed(error, 'sample')) throw conflict('You already have a sample project');
     throw error;
   }
   return project;
@@ -103,7 +99,8 @@ export async function requireProjectByName(table: DatasetsTable, owner: Owner, p
 
 /** Every project of the caller, newest first. */
 export async function listProjects(table: DatasetsTable, owner: Owner): Promise<ProjectRecord[]> {
-  const projects = await queryAll<ProjectRecord>(table, {
+  const projects = await queryAll<ProjectRecord>(table.doc, {
+    TableName: table.tableName,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': userKey(owner.sub), ':prefix': 'PROJECT#' },
   });
@@ -154,27 +151,24 @@ export async function updateProject(table: DatasetsTable, owner: Owner, currentN
     try {
       await table.doc.send(new UpdateCommand(update));
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw conflict('The project changed meanwhile; try again');
+      if (conditionFailed(error)) throw conflict('The project changed meanwhile; try again');
       throw error;
     }
   } else {
     try {
-      await table.doc.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table.tableName, Item: { ...nameClaimKey(owner.sub, name), project_id: project.project_id }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Delete: {
-              TableName: table.tableName, Key: nameClaimKey(owner.sub, project.project_name),
-              ConditionExpression: 'project_id = :id', ExpressionAttributeValues: { ':id': project.project_id },
-            },
+      await transactWrite(table.doc, {
+        newName: { Put: { TableName: table.tableName, Item: { ...nameClaimKey(owner.sub, name), project_id: project.project_id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        oldName: {
+          Delete: {
+            TableName: table.tableName, Key: nameClaimKey(owner.sub, project.project_name),
+            ConditionExpression: 'project_id = :id', ExpressionAttributeValues: { ':id': project.project_id },
           },
-          { Update: update },
-        ],
-      }));
+        },
+        project: { Update: update },
+      });
     } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes?.[0] === 'ConditionalCheckFailed') throw conflict(`A project named "${name}" already exists`);
-      if (codes) throw conflict('The project changed meanwhile; try again');
+      if (conditionFailed(error, 'newName')) throw conflict(`A project named "${name}" already exists`);
+      if (conditionFailed(error)) throw conflict('The project changed meanwhile; try again');
       throw error;
     }
   }
@@ -195,7 +189,7 @@ export async function markDeleting(table: DatasetsTable, owner: Owner, projectId
         : { UpdateExpression: 'REMOVE deleting', ConditionExpression: 'attribute_exists(pk)' }),
     }));
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') {
+    if (conditionFailed(error)) {
       if (deleting) throw projectNotFound();
       return;
     }

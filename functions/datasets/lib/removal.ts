@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { badRequest, conflict, logger, metrics, MetricUnit } from '@darkroom/runtime';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { badRequest, batchDelete, conditionFailed, conflict, logger, metrics, MetricUnit, transactWrite } from '@darkroom/runtime';
 import { removeData } from './data';
 import type { DatasetsDeps, QueueTarget } from './deps';
 import { DELETE_OBJECTS_BATCH } from './limits';
@@ -10,7 +10,7 @@ import {
   type ProjectRecord, type TypeMethod,
 } from './model';
 import { findProject, markDeleting, projectNotFound, requireProject, type Owner } from './projects';
-import { batchDelete, cancellationCodes, type DatasetsTable, type ItemKey } from './table';
+import type { DatasetsTable, ItemKey } from './table';
 import { countRunningTasks } from './tasks';
 
 /**
@@ -68,19 +68,17 @@ export interface PurgeMessage { owner: string; project_id: string }
  * {@link purgeProject} removes what it held.
  */
 async function removeProjectItems(table: DatasetsTable, owner: Owner, project: ProjectRecord): Promise<void> {
-  await table.doc.send(new TransactWriteCommand({
-    TransactItems: [
-      { Delete: { TableName: table.tableName, Key: projectKey(owner.sub, project.project_id), ConditionExpression: 'attribute_exists(pk)' } },
-      {
-        Delete: {
-          TableName: table.tableName, Key: nameClaimKey(owner.sub, project.project_name),
-          ConditionExpression: 'attribute_not_exists(pk) OR project_id = :id', ExpressionAttributeValues: { ':id': project.project_id },
-        },
+  await transactWrite(table.doc, {
+    project: { Delete: { TableName: table.tableName, Key: projectKey(owner.sub, project.project_id), ConditionExpression: 'attribute_exists(pk)' } },
+    name: {
+      Delete: {
+        TableName: table.tableName, Key: nameClaimKey(owner.sub, project.project_name),
+        ConditionExpression: 'attribute_not_exists(pk) OR project_id = :id', ExpressionAttributeValues: { ':id': project.project_id },
       },
-      ...(project.is_sample ? [{ Delete: { TableName: table.tableName, Key: sampleClaimKey(owner.sub) } }] : []),
-      { Put: { TableName: table.tableName, Item: { ...purgeKey(project.project_id), owner: owner.sub, project_id: project.project_id, created_at: new Date().toISOString() } } },
-    ],
-  }));
+    },
+    sample: project.is_sample && { Delete: { TableName: table.tableName, Key: sampleClaimKey(owner.sub) } },
+    purge: { Put: { TableName: table.tableName, Item: { ...purgeKey(project.project_id), owner: owner.sub, project_id: project.project_id, created_at: new Date().toISOString() } } },
+  });
 }
 
 /**
@@ -111,11 +109,11 @@ export async function purgeProject(deps: DatasetsDeps, owner: string, projectId:
       const keys = (page.Items ?? []) as ItemKey[];
       if (!keys.length) break;
       // The task index names the project's task items: remove them before their index entries.
-      if (pk === projectTasksPartition(projectId)) await batchDelete(deps.table, keys.map((key) => taskKey(key.sk)));
-      await batchDelete(deps.table, keys);
+      if (pk === projectTasksPartition(projectId)) await batchDelete(deps.table.doc, deps.table.tableName, keys.map((key) => taskKey(key.sk)));
+      await batchDelete(deps.table.doc, deps.table.tableName, keys);
     }
   }
-  await batchDelete(deps.table, [purgeKey(projectId)]);
+  await batchDelete(deps.table.doc, deps.table.tableName, [purgeKey(projectId)]);
   return true;
 }
 
@@ -146,7 +144,7 @@ export async function deleteProject(
   try {
     await removeProjectItems(deps.table, owner, project);
   } catch (error) {
-    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') throw projectNotFound();
+    if (conditionFailed(error, 'project')) throw projectNotFound();
     throw error;
   }
   metrics.addMetric('ProjectsDeleted', MetricUnit.Count, 1);

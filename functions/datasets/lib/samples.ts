@@ -1,13 +1,12 @@
 import { CopyObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { imageContentTypeOf } from '@darkroom/media';
-import { metrics, MetricUnit } from '@darkroom/runtime';
+import { mapLimit, metrics, MetricUnit } from '@darkroom/runtime';
 import { registerData } from './data';
 import type { DatasetsDeps } from './deps';
 import { S3_CONCURRENCY } from './limits';
 import { keyOwnerOf, objectKey } from './model';
 import { createProject, type Owner } from './projects';
 import { discardProject } from './removal';
-import { mapLimit } from './table';
 
 /** The name every sample project gets (it takes a name claim like any project). */
 export const SAMPLE_PROJECT_NAME = 'sample_project';

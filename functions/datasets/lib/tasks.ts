@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conflict } from '@darkroom/runtime';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed, conflict, queryAll, transactWrite, updateExpression, type NamedActions } from '@darkroom/runtime';
 import { TASK_TTL } from './limits';
 import {
   ACTIVE_TASK_STATUSES, lockKey, projectKey, projectTaskKey, runningPartition, runningKey, taskKey,
   type ProjectRecord, type TaskKind, type TaskRecord, type TaskStatus,
 } from './model';
 import { projectConditionError, type Owner } from './projects';
-import { cancellationCodes, queryAll, type DatasetsTable } from './table';
+import type { DatasetsTable } from './table';
 
 /** A task id: 32 hex characters, as seed 003's examples show. */
 export const newTaskId = (): string => randomBytes(16).toString('hex');
@@ -51,78 +51,70 @@ export async function startTask(table: DatasetsTable, task: NewTask): Promise<Ta
   };
   const marker = { ...runningKey(task.project.project_id, taskId), task_id: taskId, project_id: task.project.project_id, kind: task.kind, expires_at: expiresAt };
   try {
-    await table.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        {
-          ConditionCheck: {
-            TableName: table.tableName, Key: projectKey(task.owner.sub, task.project.project_id),
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deleting)',
-          },
+    await transactWrite(table.doc, {
+      project: {
+        ConditionCheck: {
+          TableName: table.tableName, Key: projectKey(task.owner.sub, task.project.project_id),
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deleting)',
         },
-        { Put: { TableName: table.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: table.tableName, Item: marker } },
-        { Put: { TableName: table.tableName, Item: { ...projectTaskKey(task.project.project_id, taskId), expires_at: expiresAt } } },
-        ...(task.exclusive ? [{
-          Put: {
-            TableName: table.tableName,
-            Item: { ...lockKey(task.project.project_id, task.kind), task_id: taskId, expires_at: expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :now',
-            ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
-          },
-        }] : []),
-      ],
-    }));
+      },
+      task: { Put: { TableName: table.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
+      marker: { Put: { TableName: table.tableName, Item: marker } },
+      index: { Put: { TableName: table.tableName, Item: { ...projectTaskKey(task.project.project_id, taskId), expires_at: expiresAt } } },
+      lock: task.exclusive && {
+        Put: {
+          TableName: table.tableName,
+          Item: { ...lockKey(task.project.project_id, task.kind), task_id: taskId, expires_at: expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :now',
+          ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+        },
+      },
+    });
   } catch (error) {
-    const codes = cancellationCodes(error);
-    if (codes?.[0] === 'ConditionalCheckFailed') {
+    if (conditionFailed(error, 'project')) {
       const { Item } = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: projectKey(task.owner.sub, task.project.project_id), ConsistentRead: true }));
       throw projectConditionError(Item as ProjectRecord | undefined);
     }
-    if (codes?.[4] === 'ConditionalCheckFailed') throw conflict(`A ${task.kind} task is already running on this project`);
-    if (codes?.includes('TransactionConflict')) throw conflict('Another request is changing this project; try again');
+    if (conditionFailed(error, 'lock')) throw conflict(`A ${task.kind} task is already running on this project`);
     throw error;
   }
   return record;
 }
 
+/** The condition of every write that changes an active task: its status is still PENDING or RUNNING. */
+const ACTIVE = { condition: '#status IN (:pending, :running)', names: { '#status': 'status' }, values: { ':pending': 'PENDING', ':running': 'RUNNING' } };
+
 /**
  * Ends an active task exactly once: sets its final status (and `fields`), removes its running marker
- * and its lock, in one transaction conditioned on the task still being active.
+ * and its lock, in one transaction conditioned on the task still being active. `extra` actions (named,
+ * not `task`, `marker` or `lock`) join the same transaction, e.g. the project update of a finished generation.
+ * @param at - the `updated_at` to store (ISO 8601), default now
  * @returns true when this call ended it, false when it had already ended (or is unknown)
+ * @throws ServiceUnavailable (503) on a throttle or a conflicting transaction
  */
 export async function finishTask(table: DatasetsTable, task: Pick<TaskRecord, 'task_id' | 'project_id' | 'kind'> & { exclusive?: unknown },
-  status: Extract<TaskStatus, 'FINISH' | 'ERROR' | 'CANCELLED'>, fields: Record<string, unknown> = {}): Promise<boolean> {
-  const values: Record<string, unknown> = { ':status': status, ':now': new Date().toISOString(), ':pending': 'PENDING', ':running': 'RUNNING' };
-  const names: Record<string, string> = { '#status': 'status' };
-  const sets = ['#status = :status', 'updated_at = :now'];
-  for (const [index, [name, value]] of Object.entries(fields).entries()) {
-    names[`#f${index}`] = name;
-    values[`:f${index}`] = value;
-    sets.push(`#f${index} = :f${index}`);
-  }
+  status: Extract<TaskStatus, 'FINISH' | 'ERROR' | 'CANCELLED'>, fields: Record<string, unknown> = {},
+  extra: Exclude<NamedActions, readonly unknown[]> = {}, at = new Date().toISOString()): Promise<boolean> {
   try {
-    await table.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: table.tableName, Key: taskKey(task.task_id),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: '#status IN (:pending, :running)',
-            ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-          },
+    await transactWrite(table.doc, {
+      task: {
+        Update: {
+          TableName: table.tableName, Key: taskKey(task.task_id), ConditionExpression: ACTIVE.condition,
+          ...updateExpression({ set: { status, updated_at: at, ...fields }, names: ACTIVE.names, values: ACTIVE.values }),
         },
-        { Delete: { TableName: table.tableName, Key: runningKey(task.project_id, task.task_id) } },
-        ...(task.exclusive ? [{
-          Delete: {
-            TableName: table.tableName, Key: lockKey(task.project_id, task.kind),
-            ConditionExpression: 'attribute_not_exists(pk) OR task_id = :task', ExpressionAttributeValues: { ':task': task.task_id },
-          },
-        }] : []),
-      ],
-    }));
+      },
+      marker: { Delete: { TableName: table.tableName, Key: runningKey(task.project_id, task.task_id) } },
+      lock: Boolean(task.exclusive) && {
+        Delete: {
+          TableName: table.tableName, Key: lockKey(task.project_id, task.kind),
+          ConditionExpression: 'attribute_not_exists(pk) OR task_id = :task', ExpressionAttributeValues: { ':task': task.task_id },
+        },
+      },
+      ...extra,
+    });
     return true;
   } catch (error) {
-    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+    if (conditionFailed(error, 'task')) return false;
     throw error;
   }
 }
@@ -132,24 +124,14 @@ export async function finishTask(table: DatasetsTable, task: Pick<TaskRecord, 't
  * @returns the task after the update, or undefined when it is no longer active
  */
 export async function addTaskProgress(table: DatasetsTable, taskId: string, done: number, fields: Record<string, unknown> = {}): Promise<TaskRecord | undefined> {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':done': done, ':now': new Date().toISOString(), ':pending': 'PENDING', ':running': 'RUNNING' };
-  const sets = ['updated_at = :now'];
-  for (const [index, [name, value]] of Object.entries(fields).entries()) {
-    names[`#f${index}`] = name;
-    values[`:f${index}`] = value;
-    sets.push(`#f${index} = :f${index}`);
-  }
   try {
     const { Attributes } = await table.doc.send(new UpdateCommand({
-      TableName: table.tableName, Key: taskKey(taskId),
-      UpdateExpression: `ADD done :done SET ${sets.join(', ')}`,
-      ConditionExpression: '#status IN (:pending, :running)',
-      ExpressionAttributeNames: names, ExpressionAttributeValues: values, ReturnValues: 'ALL_NEW',
+      TableName: table.tableName, Key: taskKey(taskId), ConditionExpression: ACTIVE.condition, ReturnValues: 'ALL_NEW',
+      ...updateExpression({ set: { updated_at: new Date().toISOString(), ...fields }, add: { done }, names: ACTIVE.names, values: ACTIVE.values }),
     }));
     return Attributes as TaskRecord;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+    if (conditionFailed(error)) return undefined;
     throw error;
   }
 }
@@ -161,15 +143,12 @@ export async function addTaskProgress(table: DatasetsTable, taskId: string, done
 export async function setTaskProgress(table: DatasetsTable, taskId: string, done: number): Promise<boolean> {
   try {
     await table.doc.send(new UpdateCommand({
-      TableName: table.tableName, Key: taskKey(taskId),
-      UpdateExpression: 'SET done = :done, updated_at = :now',
-      ConditionExpression: '#status IN (:pending, :running)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':done': done, ':now': new Date().toISOString(), ':pending': 'PENDING', ':running': 'RUNNING' },
+      TableName: table.tableName, Key: taskKey(taskId), ConditionExpression: ACTIVE.condition,
+      ...updateExpression({ set: { done, updated_at: new Date().toISOString() }, names: ACTIVE.names, values: ACTIVE.values }),
     }));
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (conditionFailed(error)) return false;
     throw error;
   }
 }
@@ -186,7 +165,8 @@ export interface RunningTask { task_id: string; project_id: string; kind: TaskKi
 
 /** The project's active tasks of every kind (export and generation), from their running markers. */
 export async function listRunningTasks(table: DatasetsTable, projectId: string): Promise<RunningTask[]> {
-  const markers = await queryAll<RunningTask & { expires_at: number }>(table, {
+  const markers = await queryAll<RunningTask & { expires_at: number }>(table.doc, {
+    TableName: table.tableName,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': runningPartition(projectId), ':prefix': 'TASK#' },
     ConsistentRead: true,

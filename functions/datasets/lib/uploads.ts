@@ -1,12 +1,11 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { imageContentTypeOf, isImageContentType, sniffContentType } from '@darkroom/media';
-import { badRequest, forbidden, presignUpload, unsupportedMediaType } from '@darkroom/runtime';
+import { badRequest, forbidden, mapLimit, presignUpload, unsupportedMediaType } from '@darkroom/runtime';
 import { registerData, type RegisterResult } from './data';
 import type { DatasetsDeps } from './deps';
 import { MAX_DATA_BYTES, S3_CONCURRENCY, UPLOAD_URL_TTL } from './limits';
 import { keyOwnerOf, objectKey, type TypeMethod } from './model';
 import { requireProject, type Owner } from './projects';
-import { mapLimit } from './table';
 
 /** One file of `/projects/upload_urls`. */
 export interface UploadRequest { filename: string; size: number; content_type?: string }

@@ -1,4 +1,4 @@
-import type { RouteContract, RouteSchema } from '@darkroom/runtime';
+import { cursorSchema, nextCursorSchema, type RouteContract, type RouteSchema } from '@darkroom/runtime';
 import { LIST_DATA_PAGE } from '../lib/limits';
 import { classType, filename, projectId, tokenFields, typeMethod } from '../lib/schemas';
 
@@ -9,7 +9,10 @@ const pageToken = {
   additionalProperties: false,
 } as const;
 
-/** POST /projects/list_data (seed 003): `next_token` is `""` (or null) on the first page, then the previous page's token. */
+/**
+ * POST /projects/list_data (seed 003): `next_token` is `""` (or null) on the first page, then the previous
+ * page's token; or, Darkroom's convention, `cursor` is the previous page's `next_cursor`.
+ */
 export const schema = {
   body: {
     type: 'object',
@@ -19,6 +22,7 @@ export const schema = {
       type_method: typeMethod,
       num_limit: { type: 'integer', minimum: 1, maximum: LIST_DATA_PAGE.max, description: `default ${LIST_DATA_PAGE.default}` },
       next_token: { anyOf: [{ const: '' }, { type: 'null' }, pageToken] },
+      cursor: cursorSchema,
     },
     required: ['project_id', 'type_method'],
     additionalProperties: false,
@@ -27,7 +31,7 @@ export const schema = {
 
 export const contract = {
   summary: "List a group's data",
-  description: 'One page of a group in filename order; every item appears exactly once across pages. A next_token of another project or user is 400.',
+  description: 'One page of a group in filename order; every item appears exactly once across pages. Pass the answer\'s next_token back as next_token (seed 003), or its next_cursor as cursor; both are null on the last page. A next_token of another project, or a cursor of another group, project or user, is 400.',
   responses: {
     200: {
       description: 'A page',
@@ -46,8 +50,9 @@ export const contract = {
             },
           },
           next_token: { anyOf: [{ type: 'object', properties: { filename: { type: 'string' }, project_id: { type: 'string' } }, required: ['filename', 'project_id'] }, { type: 'null' }] },
+          next_cursor: nextCursorSchema,
         },
-        required: ['items', 'next_token'],
+        required: ['items', 'next_token', 'next_cursor'],
       },
     },
   },

@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { logger } from '@darkroom/runtime';
+import { conditionFailed, logger, updateExpression } from '@darkroom/runtime';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Lifecycle of an image: upload URL issued -> processed (thumbnail made) or failed (with a reason). */
@@ -66,16 +65,13 @@ export class ImagesRepository {
 
   /** Updates an existing record; a record that does not exist (no upload was issued for the key) is left absent. */
   private async update(owner: string, imageId: string, fields: Record<string, unknown>): Promise<void> {
-    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
     await this.doc.send(new UpdateCommand({
       TableName: this.tableName,
       Key: imageKey(owner, imageId),
-      UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')} REMOVE expires_at`,
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
-      ExpressionAttributeValues: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
+      ...updateExpression({ set: fields, remove: ['expires_at'] }),
     })).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!conditionFailed(error)) throw error;
       logger.warn('no upload was issued for this image; nothing recorded', { owner, imageId });
     });
   }

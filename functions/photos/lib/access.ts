@@ -1,8 +1,8 @@
-import { badRequest, notFound, presignDownload, unprocessable } from '@darkroom/runtime';
+import { badRequest, mapLimit, notFound, presignDownload, unprocessable } from '@darkroom/runtime';
 import type { PhotosDeps } from './deps';
 import { LIST_PAGE, MAX_DELETE_FILES, URL_TTL } from './limits';
 import type { PhotoRecord } from './records';
-import { mapLimit, removePhoto } from './removal';
+import { removePhoto } from './removal';
 
 const presignedGet = (deps: PhotosDeps, bucket: string, key: string) => presignDownload(deps.s3, { bucket, key, expiresIn: URL_TTL });
 
@@ -41,13 +41,18 @@ export async function downloadPhoto(deps: PhotosDeps, owner: string, input: { fi
 }
 
 /**
- * `POST /photos/list {limit?, next_token?}`: the caller's photos, newest first.
- * @returns `{photos: [...], next_token}` (`next_token` absent on the last page)
- * @throws 400 for a `next_token` that is not one this caller was given
+ * `POST /photos/list {limit?, cursor?}`: the caller's photos, newest first. `next_token` is the older
+ * name of `cursor`, in and out.
+ * @returns `{photos: [...], next_cursor, next_token}`: `next_cursor` null and `next_token` absent on the last page
+ * @throws 400 for a cursor that is not one this caller was given
  */
-export async function listPhotos(deps: PhotosDeps, owner: string, input: { limit?: number; next_token?: string }) {
-  const page = await deps.photos.list(owner, Math.min(input.limit ?? LIST_PAGE.default, LIST_PAGE.max), input.next_token);
-  return { photos: await Promise.all(page.items.map((photo) => describe(deps, photo))), next_token: page.nextToken };
+export async function listPhotos(deps: PhotosDeps, owner: string, input: { limit?: number; cursor?: string; next_token?: string }) {
+  const limit = Math.min(input.limit ?? LIST_PAGE.default, LIST_PAGE.max);
+  const page = await deps.photos.list(owner, limit, input.cursor || input.next_token, input.cursor ? 'cursor' : 'next_token');
+  return {
+    photos: await Promise.all(page.items.map((photo) => describe(deps, photo))),
+    next_cursor: page.next_cursor, ...(page.next_cursor ? { next_token: page.next_cursor } : {}),
+  };
 }
 
 /**

@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { badRequest, logger } from '@darkroom/runtime';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed, logger, queryPage, updateExpression } from '@darkroom/runtime';
 
 /**
  * Lifecycle of a photo: `pending` (presigned POST issued, nothing uploaded yet; expires by TTL) ->
@@ -72,34 +71,8 @@ export const photoKey = (owner: string, filename: string) => ({ pk: owner, sk: `
 export const jobKey = (owner: string, jobId: string) => ({ pk: owner, sk: `JOB#${jobId}` });
 
 /** A page of photos and the opaque token of the next one. */
-export interface PhotoPage { items: PhotoRecord[]; nextToken?: string }
+export interface PhotoPage { items: PhotoRecord[]; next_cursor: string | null }
 
-/**
- * The opaque `next_token` of a list page: base64url of the Query's LastEvaluatedKey.
- * @throws 400 when the token is malformed or names another partition than the caller's photos, so a
- *   token can never be used to read another user's records
- */
-export function decodePageToken(owner: string, token: string): Record<string, string> {
-  let key: unknown;
-  try { key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')); } catch { key = undefined; }
-  const valid = key !== null && typeof key === 'object' && !Array.isArray(key)
-    && Object.keys(key).sort().join() === 'pk,sk'
-    && (key as Record<string, unknown>).pk === owner
-    && String((key as Record<string, unknown>).sk).startsWith('PHOTO#') && typeof (key as Record<string, unknown>).sk === 'string';
-  if (!valid) throw badRequest('next_token is not valid');
-  return key as Record<string, string>;
-}
-
-export const encodePageToken = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify({ pk: key.pk, sk: key.sk })).toString('base64url');
-
-const setExpression = (fields: Record<string, unknown>) => {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-  return {
-    UpdateExpression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
-    ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
-    ExpressionAttributeValues: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
-  };
-};
 
 /** The photos table, as the photos service and the thumbnail worker use it. */
 export class PhotosRepository {
@@ -121,15 +94,14 @@ export class PhotosRepository {
    * @returns whether a record was updated
    */
   async complete(owner: string, filename: string, fields: Partial<PhotoRecord>): Promise<boolean> {
-    const set = setExpression(fields);
     try {
       await this.doc.send(new UpdateCommand({
-        TableName: this.tableName, Key: photoKey(owner, filename), ...set,
-        UpdateExpression: `${set.UpdateExpression} REMOVE expires_at`, ConditionExpression: 'attribute_exists(pk)',
+        TableName: this.tableName, Key: photoKey(owner, filename), ConditionExpression: 'attribute_exists(pk)',
+        ...updateExpression({ set: fields, remove: ['expires_at'] }),
       }));
       return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!conditionFailed(error)) throw error;
       logger.info('no record for this photo (deleted or never registered); nothing recorded', { owner, filename });
       return false;
     }
@@ -150,20 +122,18 @@ export class PhotosRepository {
   /**
    * One page of the owner's photos, newest first; pending uploads (URL issued, nothing uploaded) are left out.
    * @param limit - records read per page (1..1000); a page may hold fewer after filtering
-   * @param token - a `next_token` from an earlier page of the same owner
+   * @param cursor - the `next_cursor` of an earlier page of the same owner
+   * @throws DomainError 400 for a cursor of another owner or list
    */
-  async list(owner: string, limit: number, token?: string): Promise<PhotoPage> {
-    const { Items = [], LastEvaluatedKey } = await this.doc.send(new QueryCommand({
+  list(owner: string, limit: number, cursor?: string, field = 'cursor'): Promise<PhotoPage> {
+    return queryPage<PhotoRecord>(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :owner AND begins_with(sk, :photo)',
       FilterExpression: '#status <> :pending',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':owner': owner, ':photo': 'PHOTO#', ':pending': 'pending' },
       ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: token ? decodePageToken(owner, token) : undefined,
-    }));
-    return { items: Items as PhotoRecord[], nextToken: LastEvaluatedKey ? encodePageToken(LastEvaluatedKey) : undefined };
+    }, { scope: { list: 'photos.list', partition: owner }, limit, cursor, field });
   }
 
   /** Creates a job's record; fails rather than overwrite one. */
@@ -180,7 +150,7 @@ export class PhotosRepository {
   async updateJob(owner: string, jobId: string, fields: Partial<JobRecord>): Promise<void> {
     await this.doc.send(new UpdateCommand({
       TableName: this.tableName, Key: jobKey(owner, jobId), ConditionExpression: 'attribute_exists(pk)',
-      ...setExpression({ ...fields, updated_at: new Date().toISOString() }),
+      ...updateExpression({ set: { ...fields, updated_at: new Date().toISOString() } }),
     }));
   }
 }

@@ -18,20 +18,3 @@ export async function removePhoto(deps: PhotosDeps, owner: string, filename: str
   ]);
   return existed !== undefined;
 }
-
-/**
- * Runs `task` over `items` with at most `limit` in flight.
- * @returns the results in input order
- */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

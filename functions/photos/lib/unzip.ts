@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import {
-  DomainError, forbidden, logger, metrics, MetricUnit, notFound, ownerKey, payloadTooLarge, presignUpload, respond, sanitizeFileName,
-  type HttpResult,
-} from '@darkroom/runtime';
+import { DomainError, forbidden, type HttpResult, logger, mapLimit, metrics, MetricUnit, notFound, ownerKey, payloadTooLarge, presignUpload, respond, sanitizeFileName } from '@darkroom/runtime';
 import type yauzl from 'yauzl';
 import { UPLOAD_URL_TTL } from '@darkroom/media';
 import type { UploadBody } from './body';
@@ -12,7 +9,7 @@ import type { PhotosDeps, UnzipDeps } from './deps';
 import { ARCHIVE_LIMITS, JOB_TTL, SYNC_UNZIP, type ArchiveLimits } from './limits';
 import { formatExtension, probeImage, UndecodableImageError } from '@darkroom/media';
 import type { LandedEntry, SkippedEntry } from './records';
-import { mapLimit, removePhoto } from './removal';
+import { removePhoto } from './removal';
 import { storePhoto } from './uploads';
 import { ArchiveContentError, bufferSource, inspectArchive, openArchive, readEntry, s3Source, type ArchivePlan, type RangeSource } from './zip';
 

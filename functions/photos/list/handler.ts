@@ -5,6 +5,6 @@ import { schema } from './schema';
 
 const deps = photosDeps();
 
-/** POST /photos/list {limit?, next_token?} -> `{photos: [{filename, size, content_type, width, height, uploaded_at, thumbnail_url, status}], next_token}`, newest first. */
+/** POST /photos/list {limit?, cursor?} -> `{photos: [{filename, size, content_type, width, height, uploaded_at, thumbnail_url, status}], next_cursor, next_token}`, newest first. */
 export const handler = httpHandler({ envelope: 'plain', auth: 'required', schema })
   .handler(async ({ caller, input }) => listPhotos(deps, caller.sub, input.body));

@@ -1,5 +1,5 @@
 import { httpHandler } from '@darkroom/runtime';
-import { answerInvitation } from '../lib/calendar';
+import { answerInvitation } from '../lib/events/use-cases';
 import { socialDeps } from '../lib/deps';
 import { schema } from './schema';
 

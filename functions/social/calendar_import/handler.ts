@@ -1,6 +1,6 @@
 import { httpHandler } from '@darkroom/runtime';
-import { importCalendar } from '../lib/calendar-import';
-import { calendarDeps } from '../lib/calendar-store';
+import { importCalendar } from '../lib/calendar/import';
+import { calendarDeps } from '../lib/calendar/repository';
 import { schema } from './schema';
 
 const deps = calendarDeps();

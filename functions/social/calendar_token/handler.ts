@@ -1,6 +1,6 @@
 import { httpHandler, respond } from '@darkroom/runtime';
-import { calendarDeps } from '../lib/calendar-store';
-import { apiBaseUrl, rotateFeedToken } from '../lib/calendar-token';
+import { calendarDeps } from '../lib/calendar/repository';
+import { apiBaseUrl, rotateFeedToken } from '../lib/calendar/token';
 import { schema } from './schema';
 
 const deps = calendarDeps();

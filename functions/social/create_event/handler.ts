@@ -1,5 +1,5 @@
 import { httpHandler, respond } from '@darkroom/runtime';
-import { createEvent } from '../lib/calendar';
+import { createEvent } from '../lib/events/use-cases';
 import { socialDeps } from '../lib/deps';
 import { schema } from './schema';
 

@@ -1,6 +1,6 @@
 import { httpHandler, respond } from '@darkroom/runtime';
 import { socialDeps } from '../lib/deps';
-import { createProfile } from '../lib/users';
+import { createProfile } from '../lib/profiles/use-cases';
 import { schema } from './schema';
 
 const deps = socialDeps();

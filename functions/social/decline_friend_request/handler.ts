@@ -1,6 +1,6 @@
 import { httpHandler } from '@darkroom/runtime';
 import { socialDeps } from '../lib/deps';
-import { answerFriendRequest } from '../lib/users';
+import { answerFriendRequest } from '../lib/profiles/use-cases';
 import { schema } from './schema';
 
 const deps = socialDeps();

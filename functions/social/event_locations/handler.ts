@@ -1,5 +1,5 @@
 import { httpHandler } from '@darkroom/runtime';
-import { eventLocations } from '../lib/calendar';
+import { eventLocations } from '../lib/events/use-cases';
 import { socialDeps } from '../lib/deps';
 import { schema } from './schema';
 

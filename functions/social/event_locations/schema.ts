@@ -6,7 +6,7 @@ export const schema = { path: pathIds('id') } as const satisfies RouteSchema;
 
 export const contract = {
   summary: 'Where the attendees are',
-  description: 'The last locations of the owner and accepted invitees, only to members and only from one hour before the (current or next) occurrence until its end (Jarvis\'s rule); 403 otherwise.',
+  description: 'The last locations of the owner and accepted invitees, only to members and only from one hour before the (current or next) occurrence until its end; 403 otherwise.',
   responses: {
     200: {
       description: 'Locations of those who shared one',

@@ -1,6 +1,6 @@
 import { httpHandler } from '@darkroom/runtime';
 import { socialDeps } from '../lib/deps';
-import { sendFriendRequest } from '../lib/users';
+import { sendFriendRequest } from '../lib/profiles/use-cases';
 import { schema } from './schema';
 
 const deps = socialDeps();

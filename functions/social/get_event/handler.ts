@@ -1,5 +1,5 @@
 import { httpHandler } from '@darkroom/runtime';
-import { getEvent } from '../lib/calendar';
+import { getEvent } from '../lib/events/use-cases';
 import { socialDeps } from '../lib/deps';
 import { schema } from './schema';
 

@@ -1,6 +1,6 @@
 import { httpHandler } from '@darkroom/runtime';
 import { socialDeps } from '../lib/deps';
-import { userSchedule } from '../lib/users';
+import { userSchedule } from '../lib/profiles/use-cases';
 import { schema } from './schema';
 
 const deps = socialDeps();

@@ -1,5 +1,5 @@
 import { httpHandler } from '@darkroom/runtime';
-import { invitePeople } from '../lib/calendar';
+import { invitePeople } from '../lib/events/use-cases';
 import { socialDeps } from '../lib/deps';
 import { schema } from './schema';
 

@@ -1,17 +1,27 @@
 import { dynamo, loadConfig } from '@darkroom/runtime';
-import { DynamoSocialRepository, type SocialRepository } from './records';
+import { DynamoChatRepository, type ChatRepository } from './chat/repository';
+import { DynamoEventsRepository, type EventsRepository } from './events/repository';
+import { DynamoProfilesRepository, type ProfilesRepository } from './profiles/repository';
 
-/** What the social routes need: the repository and a clock (epoch ms), replaceable in tests. */
+/** What the social routes need: one repository per aggregate on the one social table, and a clock (epoch ms), replaceable in tests. */
 export interface SocialDeps {
-  repo: SocialRepository;
+  profiles: ProfilesRepository;
+  events: EventsRepository;
+  chat: ChatRepository;
   now: () => number;
 }
 
 /**
- * The social table repository and the clock, built once per cold start.
+ * The social table's repositories and the clock, built once per cold start.
  * @throws ConfigError when SOCIAL_TABLE is missing
  */
 export function socialDeps(): SocialDeps {
   const { socialTable } = loadConfig({ socialTable: 'SOCIAL_TABLE' });
-  return { repo: new DynamoSocialRepository(dynamo(), socialTable), now: Date.now };
+  const doc = dynamo();
+  return {
+    profiles: new DynamoProfilesRepository(doc, socialTable),
+    events: new DynamoEventsRepository(doc, socialTable),
+    chat: new DynamoChatRepository(doc, socialTable),
+    now: Date.now,
+  };
 }

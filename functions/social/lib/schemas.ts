@@ -75,24 +75,24 @@ export const eventViewBody = {
   required: ['id', 'name', 'start_time', 'duration', 'status', 'owner', 'accepted', 'invited', 'chat_url', 'weight', 'single_event', 'time_zone', 'recurrence', 'location'],
 } as const;
 
-/** `{start, end, weight}` free slots. */
+/** `{start_at, end_at, weight}` free slots. */
 export const freeSlotsBody = {
   type: 'array',
   items: {
     type: 'object',
     properties: {
-      start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' },
+      start_at: { type: 'string', format: 'date-time' }, end_at: { type: 'string', format: 'date-time' },
       weight: { type: 'integer', minimum: 0, description: 'sum of the weights of the movable events the slot overlaps' },
     },
-    required: ['start', 'end', 'weight'],
+    required: ['start_at', 'end_at', 'weight'],
   },
 } as const;
 
 /** A chat message. */
 export const messageBody = {
   type: 'object',
-  properties: { id: { type: 'string' }, sender: id, message: { type: 'string', maxLength: LIMITS.messageLength }, timestamp: { type: 'string', format: 'date-time' } },
-  required: ['id', 'sender', 'message', 'timestamp'],
+  properties: { id: { type: 'string' }, sender: id, message: { type: 'string', maxLength: LIMITS.messageLength }, sent_at: { type: 'string', format: 'date-time' } },
+  required: ['id', 'sender', 'message', 'sent_at'],
 } as const;
 
 /**

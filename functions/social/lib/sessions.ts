@@ -1,6 +1,6 @@
 import type { Caller } from '@darkroom/jwt';
 import { logOut as endSessions, type accountsDeps } from '../../auth/lib/index';
-import { requireSelf } from './users';
+import { requireSelf } from './profiles/use-cases';
 
 /** What logging out needs: the auth service's accounts dependencies (Cognito, pool, revocation store). */
 export type LogoutDeps = ReturnType<typeof accountsDeps>;

@@ -1,28 +1,15 @@
-import type { RouteContract, RouteSchema } from '@darkroom/runtime';
+import { pageQuerySchema, type RouteContract, type RouteSchema } from '@darkroom/runtime';
 import { LIMITS } from '../lib/limits';
 import { id, pathIds } from '../lib/schemas';
 
 /** GET /user/{id}/friends. */
 export const schema = {
   path: pathIds('id'),
-  query: {
-    type: 'object',
-    properties: {
-      limit: { type: 'integer', minimum: 1, maximum: LIMITS.friendsPage },
-      cursor: { type: 'string', minLength: 1, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$' },
-    },
-    additionalProperties: false,
-  },
+  query: pageQuerySchema(LIMITS.friendsPage),
 } as const satisfies RouteSchema;
 
 export const contract = {
   summary: 'A user\'s friends',
-  description: 'Friend ids, at most 100 per page. Visible to the user and their friends (404 otherwise). Pass `X-Next-Cursor` back as `cursor` for the next page.',
-  responses: {
-    200: {
-      description: 'Friend ids',
-      body: { type: 'array', items: id },
-      headers: { 'X-Next-Cursor': { description: 'cursor of the next page; absent on the last', schema: { type: 'string' } } },
-    },
-  },
+  description: 'Friend ids in id order, at most 100 per page: pass `next_cursor` back as `cursor` for the next page (null on the last). Visible to the user and their friends (404 otherwise); a cursor of another list is refused (400).',
+  responses: { 200: { description: 'A page of friend ids', body: { type: 'array', items: id }, paged: true } },
 } as const satisfies RouteContract;

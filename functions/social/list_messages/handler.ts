@@ -1,10 +1,10 @@
-import { httpHandler } from '@darkroom/runtime';
-import { listMessages } from '../lib/chat';
+import { httpHandler, page } from '@darkroom/runtime';
+import { listMessages } from '../lib/chat/use-cases';
 import { socialDeps } from '../lib/deps';
 import { schema } from './schema';
 
 const deps = socialDeps();
 
-/** GET /chat/{eventId}/messages?before&limit -> `{response: [messages]}`, newest first; members only (403). */
+/** GET /chat/{eventId}/messages?limit&cursor -> `{response: [messages], next_cursor}`, newest first; members only (403). */
 export const handler = httpHandler({ envelope: 'social', auth: 'required', schema, body: 'none' })
-  .handler(async ({ caller, input }) => listMessages(deps, caller, input.path.eventId, input.query));
+  .handler(async ({ caller, input }) => page(await listMessages(deps, caller, input.path.eventId, input.query)));

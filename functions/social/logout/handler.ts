@@ -2,7 +2,7 @@ import { httpHandler } from '@darkroom/runtime';
 import { accountsDeps } from '../../auth/lib/index';
 import { logOut } from '../lib/sessions';
 import { socialDeps } from '../lib/deps';
-import { closingAfter, deliveryDeps, disconnectUser } from '../lib/ws-delivery';
+import { closingAfter, deliveryDeps, disconnectUser } from '../lib/chat/delivery';
 import { schema } from './schema';
 
 const deps = accountsDeps();
@@ -15,6 +15,6 @@ const social = socialDeps();
 export const handler = httpHandler({ envelope: 'social', auth: 'required', schema })
   .handler(async ({ caller, input }) => {
     const result = await logOut(deps, caller, input.path.id);
-    await closingAfter('a logout', () => disconnectUser(deliveryDeps(social.repo), caller.sub));
+    await closingAfter('a logout', () => disconnectUser(deliveryDeps(social.events), caller.sub));
     return result;
   });

@@ -1,6 +1,6 @@
 import { httpHandler } from '@darkroom/runtime';
 import { socialDeps } from '../lib/deps';
-import { removeFriend } from '../lib/users';
+import { removeFriend } from '../lib/profiles/use-cases';
 import { schema } from './schema';
 
 const deps = socialDeps();

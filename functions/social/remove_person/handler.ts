@@ -1,7 +1,7 @@
 import { httpHandler } from '@darkroom/runtime';
-import { removePerson } from '../lib/calendar';
+import { removePerson } from '../lib/events/use-cases';
 import { socialDeps } from '../lib/deps';
-import { closingAfter, deliveryDeps, disconnectFromEvent } from '../lib/ws-delivery';
+import { closingAfter, deliveryDeps, disconnectFromEvent } from '../lib/chat/delivery';
 import { schema } from './schema';
 
 const deps = socialDeps();
@@ -13,6 +13,6 @@ const deps = socialDeps();
 export const handler = httpHandler({ envelope: 'social', auth: 'required', schema, body: 'none' })
   .handler(async ({ caller, input }) => {
     const result = await removePerson(deps, caller, input.path.id, input.path.userId);
-    await closingAfter('a removal', () => disconnectFromEvent(deliveryDeps(deps.repo), input.path.id, input.path.userId));
+    await closingAfter('a removal', () => disconnectFromEvent(deliveryDeps(deps.events), input.path.id, input.path.userId));
     return result;
   });

@@ -1,5 +1,5 @@
 import { httpHandler } from '@darkroom/runtime';
-import { setEventLocation } from '../lib/calendar';
+import { setEventLocation } from '../lib/events/use-cases';
 import { socialDeps } from '../lib/deps';
 import { schema } from './schema';
 

@@ -1,6 +1,6 @@
 import { httpHandler } from '@darkroom/runtime';
 import { socialDeps } from '../lib/deps';
-import { setUserLocation } from '../lib/users';
+import { setUserLocation } from '../lib/profiles/use-cases';
 import { schema } from './schema';
 
 const deps = socialDeps();

@@ -1,7 +1,7 @@
 import { DomainError, websocketHandler } from '@darkroom/runtime';
 import { socialDeps } from '../lib/deps';
-import { deliveryDeps } from '../lib/ws-delivery';
-import { openConnection } from '../lib/ws-session';
+import { deliveryDeps } from '../lib/chat/delivery';
+import { openConnection } from '../lib/chat/session';
 
 const social = socialDeps();
 
@@ -13,5 +13,5 @@ const social = socialDeps();
 export const handler = websocketHandler({ connect: true })
   .handler(async ({ caller, connectionId, event }) => {
     if (!caller) throw new DomainError(401, 'Missing token');
-    await openConnection({ ...social, delivery: deliveryDeps(social.repo) }, caller, connectionId, event.queryStringParameters?.event_id);
+    await openConnection({ ...social, delivery: deliveryDeps(social.events) }, caller, connectionId, event.queryStringParameters?.event_id);
   });

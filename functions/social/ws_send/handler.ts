@@ -1,7 +1,7 @@
 import { websocketHandler } from '@darkroom/runtime';
-import { chatSendDeps } from '../lib/chat-send';
+import { chatSendDeps } from '../lib/chat/send';
 import { socialDeps } from '../lib/deps';
-import { sendFrom } from '../lib/ws-session';
+import { sendFrom } from '../lib/chat/session';
 import { schema } from './schema';
 
 const deps = chatSendDeps(socialDeps());

@@ -1,7 +1,7 @@
 import { websocketHandler } from '@darkroom/runtime';
 import { socialDeps } from '../lib/deps';
-import { deliveryDeps } from '../lib/ws-delivery';
-import { subscribe } from '../lib/ws-session';
+import { deliveryDeps } from '../lib/chat/delivery';
+import { subscribe } from '../lib/chat/session';
 import { schema } from './schema';
 
 const social = socialDeps();
@@ -11,4 +11,4 @@ const social = socialDeps();
  * newest first); the connection receives the event's messages from then on. Members only (error 403).
  */
 export const handler = websocketHandler({ schema })
-  .handler(async ({ connectionId, body }) => subscribe({ ...social, delivery: deliveryDeps(social.repo) }, connectionId, String(body.event_id)));
+  .handler(async ({ connectionId, body }) => subscribe({ ...social, delivery: deliveryDeps(social.events) }, connectionId, String(body.event_id)));

@@ -1,25 +1,14 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed, queryAll, rethrowWriteError, transactWrite, updateExpression } from '@darkroom/runtime';
 import { fileSk, jobPk, LIMITS, type FileRecord, type FileStatus, type Finding, type JobRecord, type JobStatus } from './model';
 
-/** True for DynamoDB's "a condition did not hold" errors, plain or inside a cancelled transaction. */
-export const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException
-  || (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+/**
+ * True for DynamoDB's "a condition did not hold" errors, plain or inside a cancelled transaction.
+ * @throws ServiceUnavailable (503) for a throttle or a conflicting transaction
+ */
+export const isConditionFailure = (error: unknown): boolean => conditionFailed(error);
 
 const ttl = (now = Date.now()) => Math.floor(now / 1000) + LIMITS.retentionDays * 24 * 3600;
-
-/** Builds `SET #a = :a, ...` with its names and values from a record of fields (undefined fields skipped). */
-function setClause(fields: Record<string, unknown>) {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-  return {
-    expression: `SET ${entries.map(([name]) => `#${name} = :${name}`).join(', ')}`,
-    names: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
-    values: Object.fromEntries(entries.map(([name, value]) => [`:${name}`, value])),
-  };
-}
 
 /**
  * The visual table: one partition per job (`JOB#<jobID>`) holding the job item and one item per file, so
@@ -44,16 +33,9 @@ export class VisualRepository {
 
   /** @returns the job and its files in fileIdx order, or undefined when there is no such job */
   async getJobWithFiles(jobID: string): Promise<{ job: JobRecord; files: FileRecord[] } | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({
-        TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': jobPk(jobID) },
-        ConsistentRead: true, ExclusiveStartKey: start,
-      }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': jobPk(jobID) }, ConsistentRead: true,
+    });
     const job = items.find((item) => item.sk === 'JOB') as JobRecord | undefined;
     if (!job) return undefined;
     return { job, files: (items.filter((item) => String(item.sk).startsWith('FILE#')) as unknown as FileRecord[]).sort((a, b) => a.fileIdx - b.fileIdx) };
@@ -62,18 +44,16 @@ export class VisualRepository {
   /** Creates a job with its first file in one transaction. */
   async createJob(job: Omit<JobRecord, 'pk' | 'sk' | 'expires_at'>, file: Omit<FileRecord, 'pk' | 'sk' | 'expires_at'>): Promise<void> {
     const expires = ttl();
-    await this.doc.send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: this.tableName, Item: { ...job, pk: jobPk(job.jobID), sk: 'JOB', expires_at: expires }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: this.tableName, Item: { ...file, pk: jobPk(job.jobID), sk: fileSk(file.fileIdx), expires_at: expires }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      ],
-    }));
+    await transactWrite(this.doc, {
+      job: { Put: { TableName: this.tableName, Item: { ...job, pk: jobPk(job.jobID), sk: 'JOB', expires_at: expires }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      file: { Put: { TableName: this.tableName, Item: { ...file, pk: jobPk(job.jobID), sk: fileSk(file.fileIdx), expires_at: expires }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    }).catch(rethrowWriteError);
   }
 
   /** Removes a job and its first `fileCount` file items (a job whose creation could not be completed). */
   async deleteJob(jobID: string, fileCount: number): Promise<void> {
     const keys = [{ pk: jobPk(jobID), sk: 'JOB' }, ...Array.from({ length: fileCount }, (_, i) => ({ pk: jobPk(jobID), sk: fileSk(i) }))];
-    await this.doc.send(new TransactWriteCommand({ TransactItems: keys.map((Key) => ({ Delete: { TableName: this.tableName, Key } })) }));
+    await transactWrite(this.doc, keys.map((Key) => [Key.sk, { Delete: { TableName: this.tableName, Key } }] as const)).catch(rethrowWriteError);
   }
 
   /**
@@ -83,20 +63,18 @@ export class VisualRepository {
    */
   async addFile(job: JobRecord, file: Omit<FileRecord, 'pk' | 'sk' | 'expires_at'>): Promise<boolean> {
     try {
-      await this.doc.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName, Key: { pk: job.pk, sk: 'JOB' },
-              UpdateExpression: 'SET file_count = :next',
-              ConditionExpression: 'file_count = :count AND #status = :created AND email = :email',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':next': job.file_count + 1, ':count': job.file_count, ':created': 'created', ':email': job.email },
-            },
+      await transactWrite(this.doc, {
+        job: {
+          Update: {
+            TableName: this.tableName, Key: { pk: job.pk, sk: 'JOB' },
+            UpdateExpression: 'SET file_count = :next',
+            ConditionExpression: 'file_count = :count AND #status = :created AND email = :email',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':next': job.file_count + 1, ':count': job.file_count, ':created': 'created', ':email': job.email },
           },
-          { Put: { TableName: this.tableName, Item: { ...file, pk: job.pk, sk: fileSk(file.fileIdx), expires_at: job.expires_at }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }));
+        },
+        file: { Put: { TableName: this.tableName, Item: { ...file, pk: job.pk, sk: fileSk(file.fileIdx), expires_at: job.expires_at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -166,14 +144,10 @@ export class VisualRepository {
 
   /** Moves the job from `from` to `to` (e.g. created -> submitted). @returns false when it was not in `from` */
   async transition(jobID: string, from: JobStatus, to: JobStatus, fields: Record<string, unknown> = {}): Promise<boolean> {
-    const set = setClause({ ...fields, status: to });
     try {
       await this.doc.send(new UpdateCommand({
-        TableName: this.tableName, Key: { pk: jobPk(jobID), sk: 'JOB' },
-        UpdateExpression: set.expression,
-        ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: { ...set.names, '#status': 'status' },
-        ExpressionAttributeValues: { ...set.values, ':from': from },
+        TableName: this.tableName, Key: { pk: jobPk(jobID), sk: 'JOB' }, ConditionExpression: '#status = :from',
+        ...updateExpression({ set: { ...fields, status: to }, names: { '#status': 'status' }, values: { ':from': from } }),
       }));
       return true;
     } catch (error) {
@@ -184,12 +158,10 @@ export class VisualRepository {
 
   /** Sets fields of a file (status, etag, size, ...), which must exist. */
   async updateFile(jobID: string, fileIdx: number, fields: Partial<Pick<FileRecord, 'status' | 'etag' | 'size' | 'failure_reason'>>): Promise<void> {
-    const set = setClause(fields);
     await this.doc.send(new UpdateCommand({
-      TableName: this.tableName, Key: { pk: jobPk(jobID), sk: fileSk(fileIdx) },
-      UpdateExpression: set.expression, ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: set.names, ExpressionAttributeValues: set.values,
-    }));
+      TableName: this.tableName, Key: { pk: jobPk(jobID), sk: fileSk(fileIdx) }, ConditionExpression: 'attribute_exists(pk)',
+      ...updateExpression({ set: fields }),
+    })).catch(rethrowWriteError);
   }
 
   /** Marks every listed file queued (after uploadDone checked them), with the object's ETag and size. */
@@ -207,31 +179,29 @@ export class VisualRepository {
     status: 'done' | 'failed'; findings?: Finding[]; annotated_key?: string; failure_reason?: string; etag?: string; size?: number;
   }): Promise<{ job: JobRecord | undefined; first: boolean }> {
     const fields = { ...outcome, analysed_at: new Date().toISOString() };
-    const remove = outcome.status === 'done' ? ' REMOVE failure_reason' : ' REMOVE findings, annotated_key';
-    const set = setClause(fields);
-    const fileUpdate = {
-      TableName: this.tableName, Key: { pk: jobPk(jobID), sk: fileSk(fileIdx) },
-      UpdateExpression: set.expression + remove,
-      ExpressionAttributeNames: { ...set.names, '#status': 'status' },
-    };
+    const remove = outcome.status === 'done' ? ['failure_reason'] : ['findings', 'annotated_key'];
+    const fileKey = { TableName: this.tableName, Key: { pk: jobPk(jobID), sk: fileSk(fileIdx) } };
     const finishedBefore = previous === 'done' || previous === 'failed';
     if (finishedBefore) {
-      await this.doc.send(new UpdateCommand({ ...fileUpdate, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: set.names, ExpressionAttributeValues: set.values }));
+      await this.doc.send(new UpdateCommand({ ...fileKey, ConditionExpression: 'attribute_exists(pk)', ...updateExpression({ set: fields, remove }) })).catch(rethrowWriteError);
       return { job: await this.getJob(jobID), first: false };
     }
     try {
-      await this.doc.send(new TransactWriteCommand({
-        TransactItems: [
-          { Update: { ...fileUpdate, ConditionExpression: '#status = :previous', ExpressionAttributeValues: { ...set.values, ':previous': previous } } },
-          {
-            Update: {
-              TableName: this.tableName, Key: { pk: jobPk(jobID), sk: 'JOB' },
-              UpdateExpression: 'ADD files_finished :one, files_failed :failed',
-              ExpressionAttributeValues: { ':one': 1, ':failed': outcome.status === 'failed' ? 1 : 0 },
-            },
+      await transactWrite(this.doc, {
+        file: {
+          Update: {
+            ...fileKey, ConditionExpression: '#status = :previous',
+            ...updateExpression({ set: fields, remove, names: { '#status': 'status' }, values: { ':previous': previous } }),
           },
-        ],
-      }));
+        },
+        job: {
+          Update: {
+            TableName: this.tableName, Key: { pk: jobPk(jobID), sk: 'JOB' },
+            UpdateExpression: 'ADD files_finished :one, files_failed :failed',
+            ExpressionAttributeValues: { ':one': 1, ':failed': outcome.status === 'failed' ? 1 : 0 },
+          },
+        },
+      });
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Another delivery finished the file meanwhile: record this result over it, without counting again.

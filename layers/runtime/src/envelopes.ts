@@ -4,6 +4,8 @@
  * `success(data, message)` wraps a handler's result; `failure(message)` wraps an error's exposed message
  * (a 5xx never carries internals: its message is the fixed `Internal Server Error`).
  */
+import { Page } from './pagination/page';
+
 export interface Envelope {
   success(data: unknown, message?: string): unknown;
   failure(message: string): unknown;
@@ -25,9 +27,9 @@ export const envelopes = {
     success: (data, message) => ({ data, error: false, success: true, message: message ?? null }),
     failure: (message) => ({ data: null, error: true, success: false, message }),
   },
-  /** social (seed 004): `{response}`; errors `{response: null, message}`. */
+  /** social (seed 004): `{response}`, a page `{response: [...], next_cursor}`; errors `{response: null, message}`. */
   social: {
-    success: (data) => ({ response: data }),
+    success: (data) => (data instanceof Page ? { response: data.items, next_cursor: data.next_cursor } : { response: data }),
     failure: (message) => ({ response: null, message }),
   },
 } satisfies Record<string, Envelope>;

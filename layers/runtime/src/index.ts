@@ -37,3 +37,13 @@ export {
   websocketHandler, handshakeToken, chosenProtocol, offeredProtocols, errorFrame,
   type WebSocketHandlerOptions, type WebSocketRequest, type WebSocketRoute, type WebSocketEvent, type WebSocketResult, type Frame, type ErrorFrame,
 } from './websocket';
+export {
+  backoff, mapLimit, queryPages, queryAll, scanPages, batchGet, batchWrite, batchDelete, updateExpression,
+  transactWrite, conditionFailed, isTransient, rethrowWriteError, cancellationReasons, ServiceUnavailable, serviceUnavailable,
+  BATCH_GET_KEYS, BATCH_WRITE_ITEMS, RETRY_AFTER_SECONDS,
+  type QueryInput, type BatchGetOptions, type BatchWriteRequest, type UpdateParts, type UpdateSpec, type TransactAction, type NamedActions,
+} from './dynamodb';
+export {
+  encodeCursor, decodeCursor, foreignCursor, cursorSchema, nextCursorSchema, pageProperties, pageQuerySchema, queryPage, Page, page, CURSOR_SECRET_VARIABLE,
+  type CursorScope, type CursorPage, type QueryPageOptions,
+} from './pagination';

@@ -1,7 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionFailed } from './dynamodb/transactions';
+import { scanPages } from './dynamodb/query';
 import { logger, metrics, MetricUnit } from './observability';
 
 /** A record whose original should have been processed by now: its owner, S3 key and upload time. */
@@ -166,27 +167,23 @@ export function tablePendingCatalog(doc: DynamoDBDocumentClient, layout: Pending
       await doc.send(command);
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (conditionFailed(error)) return false;
       throw error;
     }
   };
   return {
     async *pending(before) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(new ScanCommand({
-          TableName: layout.tableName,
-          FilterExpression: `begins_with(sk, :prefix) AND ${stillWaiting} AND #created < :before AND (attribute_not_exists(redriven_at) OR redriven_at < :before)`,
-          ExpressionAttributeNames: { '#status': 'status', '#created': layout.createdAttribute },
-          ExpressionAttributeValues: { ':prefix': layout.sortKeyPrefix, ':before': before, ...waiting },
-          ExclusiveStartKey: start,
-        }));
-        for (const item of page.Items ?? []) {
+      for await (const page of scanPages(doc, {
+        TableName: layout.tableName,
+        FilterExpression: `begins_with(sk, :prefix) AND ${stillWaiting} AND #created < :before AND (attribute_not_exists(redriven_at) OR redriven_at < :before)`,
+        ExpressionAttributeNames: { '#status': 'status', '#created': layout.createdAttribute },
+        ExpressionAttributeValues: { ':prefix': layout.sortKeyPrefix, ':before': before, ...waiting },
+      })) {
+        for (const item of page) {
           yield { owner: item.owner as string, key: item.key as string, createdAt: item[layout.createdAttribute] as string,
             redrives: (item.redrive_count as number | undefined) ?? 0, tableKey: { pk: item.pk, sk: item.sk } };
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
     },
     markRedriven(record, at) {
       return conditional(new UpdateCommand({

@@ -3,12 +3,9 @@
  * layers/jwt/src/revocations.ts). It lives here, bundled into each function with its AWS SDK, so the jwt
  * layer relies on no SDK, neither its own nor the Lambda runtime's.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { revocationKey, type RevocationStore } from '@darkroom/jwt';
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
+import { conditionFailed as isConditionFailure } from './dynamodb/transactions';
 
 /** A {@link RevocationStore} on a DynamoDB table with `pk`/`sk` string keys and TTL on `expires_at`. */
 export function dynamoRevocationStore(doc: DynamoDBDocumentClient, tableName: string): RevocationStore {

@@ -152,6 +152,11 @@ export interface RouteResponse {
    * `required: true` when every such answer carries it (OpenAPI's default: it may be absent).
    */
   headers?: Record<string, { description: string; schema: JSONSchema; required?: boolean }>;
+  /**
+   * A page of a list (the route returns a `Page`): `body` describes the items, and the envelope adds
+   * `next_cursor` beside them (the social envelope: `{response: [...], next_cursor}`).
+   */
+  paged?: boolean;
 }
 
 /**

@@ -165,6 +165,6 @@ describe('the generation worker', () => {
     const messages = sqs.commandCalls(SendMessageBatchCommand).flatMap((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.MessageBody!)));
     expect(messages.map((m) => m.sources.length)).toEqual([5, 5, 2]);
     expect(messages.flatMap((m) => m.sources.map((s: { classtype: string }) => s.classtype)).filter((c) => c === 'TRAIN')).toHaveLength(10);
-    expect(doc.commandCalls(UpdateCommand).at(-1)!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':f0': 'RUNNING', ':f1': 3 });
+    expect(doc.commandCalls(UpdateCommand).at(-1)!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':status': 'RUNNING', ':number_batches': 3 });
   });
 });

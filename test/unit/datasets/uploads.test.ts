@@ -217,11 +217,19 @@ describe('POST /projects/list_data', () => {
         { filename: 'b.png', s3_key: `${BUCKET}/${key('b.png')}`, gen_id: '', classtype: null, size: 100 },
       ],
       next_token: { filename: 'b.png', project_id: PROJECT_ID },
+      next_cursor: expect.any(String),
     });
     const second = await call(handlers.projects_list_data!, { project_id: PROJECT_ID, type_method: 'ORIGINAL', num_limit: 2, next_token: first.body.data.next_token });
-    expect(second.body.data.next_token).toBeNull();
+    expect([second.body.data.next_token, second.body.data.next_cursor]).toEqual([null, null]);
+    // The signed cursor starts the same page as the seed's next_token.
+    dynamo.on(QueryCommand).resolvesOnce(page(['c.png']));
+    await call(handlers.projects_list_data!, { project_id: PROJECT_ID, type_method: 'ORIGINAL', num_limit: 2, cursor: first.body.data.next_cursor });
     const queries = dynamo.commandCalls(QueryCommand).map((c) => c.args[0].input);
-    expect(queries.map((q) => [q.Limit, q.ExclusiveStartKey])).toEqual([[3, undefined], [3, { pk: `DATA#${PROJECT_ID}#ORIGINAL`, sk: 'b.png' }]]);
+    const after = { pk: `DATA#${PROJECT_ID}#ORIGINAL`, sk: 'b.png' };
+    expect(queries.map((q) => [q.Limit, q.ExclusiveStartKey])).toEqual([[3, undefined], [3, after], [3, after]]);
+    // It opens no other group.
+    const foreign = await call(handlers.projects_list_data!, { project_id: PROJECT_ID, type_method: 'AUGMENT', cursor: first.body.data.next_cursor });
+    expect([foreign.status, foreign.body.message]).toEqual([400, expect.stringMatching(/cursor is not one this list returned/)]);
   });
 
   it('refuses num_limit over 500, a next_token of another project, and reads nothing', async () => {

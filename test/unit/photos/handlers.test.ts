@@ -248,10 +248,13 @@ describe('download, list, delete', () => {
     dynamo.on(QueryCommand).resolves({ Items: [photo], LastEvaluatedKey: { pk: 'sub-1', sk: photo.sk } });
     const response = await call('list', { body: { limit: 1 } });
     const query = dynamo.commandCalls(QueryCommand)[0]!.args[0].input;
-    expect(query).toMatchObject({ ScanIndexForward: false, Limit: 1, KeyConditionExpression: 'pk = :owner AND begins_with(sk, :photo)', ExpressionAttributeValues: { ':owner': 'sub-1', ':photo': 'PHOTO#', ':pending': 'pending' } });
+    // One more than the page, to tell the last page from one with a next.
+    expect(query).toMatchObject({ ScanIndexForward: false, Limit: 2, KeyConditionExpression: 'pk = :owner AND begins_with(sk, :photo)', ExpressionAttributeValues: { ':owner': 'sub-1', ':photo': 'PHOTO#', ':pending': 'pending' } });
     expect(response.body.photos[0]).toMatchObject({ filename: photo.filename, thumbnail_url: expect.stringContaining('darkroom-thumbnails') });
+    expect(response.body.next_token).toBe(response.body.next_cursor);
     const again = await call('list', { body: { next_token: response.body.next_token } });
     expect(again.status).toBe(200);
+    expect((await call('list', { body: { cursor: response.body.next_cursor } })).status).toBe(200);
     expect(dynamo.commandCalls(QueryCommand)[1]!.args[0].input.ExclusiveStartKey).toEqual({ pk: 'sub-1', sk: photo.sk });
     const foreign = await handlers.list!(httpEvent({ token: issuer.idToken('sub-2'), body: { next_token: response.body.next_token } }), lambdaContext());
     expect(foreign.statusCode).toBe(400);

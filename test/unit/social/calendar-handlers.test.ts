@@ -142,23 +142,23 @@ describe('POST /user/{id}/calendar_import', () => {
 
   it('makes free slots honour the imported recurrences and their exceptions', async () => {
     await importIcs('ada', google);
-    const slots = async (from: string, to: string) => (await call('user_free_slots', { as: 'ada', path: { id: 'ada' }, query: { from, to } })).json.response as { start: string; end: string }[];
+    const slots = async (from: string, to: string) => (await call('user_free_slots', { as: 'ada', path: { id: 'ada' }, query: { from, to } })).json.response as { start_at: string; end_at: string }[];
     // 10 March (a Tuesday): the monthly review 14:00-15:00 Berlin, nothing else.
     expect(await slots('2026-03-10T12:00:00Z', '2026-03-10T15:00:00Z')).toEqual([
-      { start: '2026-03-10T12:00:00.000Z', end: '2026-03-10T13:00:00.000Z', weight: 0 },
-      { start: '2026-03-10T14:00:00.000Z', end: '2026-03-10T15:00:00.000Z', weight: 0 },
+      { start_at: '2026-03-10T12:00:00.000Z', end_at: '2026-03-10T13:00:00.000Z', weight: 0 },
+      { start_at: '2026-03-10T14:00:00.000Z', end_at: '2026-03-10T15:00:00.000Z', weight: 0 },
     ]);
     // 10 April is an EXDATE; 31 March's choir is cancelled; 17 March's is moved to 21:00.
-    expect(await slots('2026-04-10T11:00:00Z', '2026-04-10T14:00:00Z')).toEqual([{ start: '2026-04-10T11:00:00.000Z', end: '2026-04-10T14:00:00.000Z', weight: 0 }]);
+    expect(await slots('2026-04-10T11:00:00Z', '2026-04-10T14:00:00Z')).toEqual([{ start_at: '2026-04-10T11:00:00.000Z', end_at: '2026-04-10T14:00:00.000Z', weight: 0 }]);
     expect(await slots('2026-03-31T15:00:00Z', '2026-03-31T18:00:00Z')).toHaveLength(1);
     expect(await slots('2026-03-17T16:00:00Z', '2026-03-17T22:00:00Z')).toEqual([
-      { start: '2026-03-17T16:00:00.000Z', end: '2026-03-17T20:00:00.000Z', weight: 0 },
-      { start: '2026-03-17T21:00:00.000Z', end: '2026-03-17T22:00:00.000Z', weight: 0 },
+      { start_at: '2026-03-17T16:00:00.000Z', end_at: '2026-03-17T20:00:00.000Z', weight: 0 },
+      { start_at: '2026-03-17T21:00:00.000Z', end_at: '2026-03-17T22:00:00.000Z', weight: 0 },
     ]);
     // The all-day event takes 20 March, local time; the transparent lunch and the cancelled call nothing.
     expect(await slots('2026-03-19T22:00:00Z', '2026-03-21T00:00:00Z')).toEqual([
-      { start: '2026-03-19T22:00:00.000Z', end: '2026-03-19T23:00:00.000Z', weight: 0 },
-      { start: '2026-03-20T23:00:00.000Z', end: '2026-03-21T00:00:00.000Z', weight: 0 },
+      { start_at: '2026-03-19T22:00:00.000Z', end_at: '2026-03-19T23:00:00.000Z', weight: 0 },
+      { start_at: '2026-03-20T23:00:00.000Z', end_at: '2026-03-21T00:00:00.000Z', weight: 0 },
     ]);
     expect(await slots('2026-03-05T11:00:00Z', '2026-03-05T14:00:00Z')).toHaveLength(1);
     expect(await slots('2026-03-06T11:00:00Z', '2026-03-06T14:00:00Z')).toHaveLength(1);

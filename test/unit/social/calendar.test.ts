@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ICAL from 'ical.js';
-import { buildFeed, matchesEtag, type FeedEvent } from '../../../functions/social/lib/calendar-feed';
-import { importedEventId, readCalendar } from '../../../functions/social/lib/calendar-import';
-import { busyIntervals, buildEvent, eventView, type EventInput, type EventRecord } from '../../../functions/social/lib/events';
-import type { Profile } from '../../../functions/social/lib/records';
-import { freeSlots } from '../../../functions/social/lib/slots';
+import { buildFeed, matchesEtag, type FeedEvent } from '../../../functions/social/lib/calendar/feed';
+import { importedEventId, readCalendar } from '../../../functions/social/lib/calendar/import';
+import { busyIntervals, buildEvent, eventView, type EventInput, type EventRecord } from '../../../functions/social/lib/events/model';
+import { freeSlots } from '../../../functions/social/lib/events/slots';
+import type { Profile } from '../../../functions/social/lib/profiles/model';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/calendar', `${name}.ics`), 'utf8');
 const AT = '2026-03-01T00:00:00.000Z';

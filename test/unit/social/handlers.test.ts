@@ -124,6 +124,18 @@ describe('friends', () => {
   });
 
   it.each([
+    ['a transaction conflict', 'TransactionConflict'],
+    ['a throttle', 'ThrottlingError'],
+  ])('answers %s on unfriend 503 with Retry-After in the social envelope, not 404 "Not friends"', async (_, code) => {
+    await friends('a', 'b');
+    table.mock.on(TransactWriteCommand).rejects(Object.assign(new Error('Transaction cancelled'), {
+      name: 'TransactionCanceledException', CancellationReasons: [{ Code: code }, { Code: 'None' }],
+    }));
+    const response = await call('remove_friend', { as: 'a', path: { id: 'a', friendId: 'b' } });
+    expect([response.status, response.headers['Retry-After'], response.body]).toEqual([503, '1', { response: null, message: expect.stringMatching(/retry/) }]);
+  });
+
+  it.each([
     ['friend_request', { as: 'a', path: { id: 'b' }, body: { from: 'c' } }, 403, /from must be your own id/],
     ['friend_request', { as: 'a', path: { id: 'a' }, body: { from: 'a' } }, 400, /yourself/],
     ['friend_request', { as: 'a', path: { id: 'nobody' }, body: { from: 'a' } }, 404, /No such user/],
@@ -138,17 +150,27 @@ describe('friends', () => {
     await refused(folder, options, status, message);
   });
 
-  it('pages friends 100 at a time with a cursor header', async () => {
+  it('pages friends 100 at a time with a signed cursor that opens no other list', async () => {
     for (let i = 0; i < 130; i++) table.items.set(`USER#a|FRIEND#f${String(i).padStart(3, '0')}`, { pk: 'USER#a', sk: `FRIEND#f${String(i).padStart(3, '0')}`, friend: `f${String(i).padStart(3, '0')}` });
     const first = await call('list_friends', { as: 'a', path: { id: 'a' } });
     expect(first.body.response).toHaveLength(100);
-    const cursor = first.headers['X-Next-Cursor']!;
+    const cursor = first.body.next_cursor as string;
     const second = await call('list_friends', { as: 'a', path: { id: 'a' }, query: { cursor } });
     expect(second.body.response).toHaveLength(30);
-    expect(second.headers['X-Next-Cursor']).toBeUndefined();
+    expect(second.body.next_cursor).toBeNull();
     expect(new Set([...first.body.response, ...second.body.response]).size).toBe(130);
     await refused('list_friends', { as: 'a', path: { id: 'a' }, query: { cursor: Buffer.from('{"pk":"USER#b","sk":"FRIEND#x"}').toString('base64url') } }, 400, /cursor/);
+    // a's friends cursor is refused on b's friends list and on a's friend requests.
+    await friends('a', 'b');
+    await refused('list_friends', { as: 'a', path: { id: 'b' }, query: { cursor } }, 400, /cursor is not one this list returned/);
+    await refused('list_friend_requests', { as: 'a', path: { id: 'a' }, query: { cursor } }, 400, /cursor is not one this list returned/);
+    // An altered cursor is refused too.
+    const [payload] = cursor.split('.');
+    const forged = `${Buffer.from('{"pk":"USER#b","sk":"FRIEND#a"}').toString('base64url')}.${cursor.split('.')[1]}`;
+    expect(payload).not.toBe(forged.split('.')[0]);
+    await refused('list_friends', { as: 'a', path: { id: 'a' }, query: { cursor: forged } }, 400, /cursor/);
   });
+
 });
 
 describe('locations', () => {
@@ -254,17 +276,17 @@ describe('events, invitations and chat', () => {
     const query = { from: String(start - 3600), to: String(start + 6 * 3600) };
     const own = (await call('user_free_slots', { as: 'a', path: { id: 'a' }, query })).body.response;
     expect(own).toEqual([
-      { start: new Date((start - 3600) * 1000).toISOString(), end: new Date(start * 1000).toISOString(), weight: 0 },
-      { start: new Date((start + 7200) * 1000).toISOString(), end: new Date((start + 6 * 3600) * 1000).toISOString(), weight: 0 },
+      { start_at: new Date((start - 3600) * 1000).toISOString(), end_at: new Date(start * 1000).toISOString(), weight: 0 },
+      { start_at: new Date((start + 7200) * 1000).toISOString(), end_at: new Date((start + 6 * 3600) * 1000).toISOString(), weight: 0 },
     ]);
     expect((await call('user_free_slots', { as: 'a', path: { id: 'b' }, query: { ...query, max_weight: '1' } })).body.response).toEqual([
-      { start: new Date((start - 3600) * 1000).toISOString(), end: new Date((start + 6 * 3600) * 1000).toISOString(), weight: 1 },
+      { start_at: new Date((start - 3600) * 1000).toISOString(), end_at: new Date((start + 6 * 3600) * 1000).toISOString(), weight: 1 },
     ]);
     const meetup = (await single('a', 2 * 86_400)).body.response.id as string;
     await call('invite_people', { as: 'a', path: { id: meetup }, body: { users: ['b'] } });
     await call('answer_invitation', { as: 'b', path: { id: meetup, userId: 'b' }, body: { status: 'accepted' } });
     const common = (await call('event_free_slots', { as: 'b', path: { id: meetup }, query })).body.response;
-    expect(common.map((s: { start: string }) => s.start)).toEqual([
+    expect(common.map((s: { start_at: string }) => s.start_at)).toEqual([
       new Date((start + 4 * 3600) * 1000).toISOString(), new Date((start - 3600) * 1000).toISOString(), new Date((start + 7200) * 1000).toISOString(),
     ]);
   });

@@ -1,4 +1,4 @@
-import { commonFreeSlots, freeSlots, type BusyInterval } from '../../../functions/social/lib/slots';
+import { commonFreeSlots, freeSlots, type BusyInterval } from '../../../functions/social/lib/events/slots';
 
 const H = 3_600_000;
 const M = 60_000;

@@ -65,13 +65,18 @@ export function memoryTable() {
     });
     mock.on(TransactWriteCommand).callsFake((input) => {
       const operations = input.TransactItems as Array<Record<string, { Key?: Item; Item?: Item; ConditionExpression?: string }>>;
-      try {
-        for (const op of operations) {
-          const [kind, body] = Object.entries(op)[0]!;
+      // Like DynamoDB: one cancellation reason per action, in action order.
+      const reasons = operations.map((op) => {
+        const [kind, body] = Object.entries(op)[0]!;
+        try {
           check(kind === 'Put' ? body.Item! : body.Key!, body.ConditionExpression);
+          return { Code: 'None' };
+        } catch {
+          return { Code: 'ConditionalCheckFailed' };
         }
-      } catch {
-        throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException' });
+      });
+      if (reasons.some((r) => r.Code !== 'None')) {
+        throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: reasons });
       }
       for (const op of operations) {
         const [kind, body] = Object.entries(op)[0]!;

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import { buildEvent, busyIntervals, eventView, type EventInput, type EventRecord } from '../../../functions/social/lib/events';
-import { freeSlots } from '../../../functions/social/lib/slots';
+import { buildEvent, busyIntervals, eventView, type EventInput, type EventRecord } from '../../../functions/social/lib/events/model';
+import { freeSlots } from '../../../functions/social/lib/events/slots';
 import { IANAZone } from 'luxon';
-import { compileRecurrence, expandRecurrence, parseClock, parseInstant, wallClockInstant, type Recurrence } from '../../../functions/social/lib/time';
+import { compileRecurrence, expandRecurrence, parseClock, parseInstant, wallClockInstant, type Recurrence } from '../../../functions/social/lib/events/recurrence';
 
 const at = (iso: string, zone: string) => DateTime.fromISO(iso, { zone });
 const seconds = (iso: string, zone: string) => Math.floor(at(iso, zone).toSeconds());

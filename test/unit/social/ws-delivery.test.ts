@@ -1,11 +1,12 @@
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Revocation } from '@darkroom/jwt';
-import { sendChatMessage, type ChatSendDeps } from '../../../functions/social/lib/chat-send';
-import type { Member, Message } from '../../../functions/social/lib/records';
-import type { Connection, ConnectionRepository, Subscription } from '../../../functions/social/lib/ws-connections';
+import { sendChatMessage, type ChatSendDeps } from '../../../functions/social/lib/chat/send';
+import type { Message } from '../../../functions/social/lib/chat/model';
+import type { Member } from '../../../functions/social/lib/events/model';
+import type { Connection, ConnectionRepository, Subscription } from '../../../functions/social/lib/chat/connections';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { deliverMessage, disconnectUser, tableRevocations, type DeliveryDeps } from '../../../functions/social/lib/ws-delivery';
+import { deliverMessage, disconnectUser, tableRevocations, type DeliveryDeps } from '../../../functions/social/lib/chat/delivery';
 
 const management = mockClient(ApiGatewayManagementApiClient);
 
@@ -22,7 +23,7 @@ class MemoryConnections implements ConnectionRepository {
 }
 
 const member = (user: string, status: Member['status'] = 'accepted'): Member => ({ event_id: 'ev1', user, role: 'guest', status, updated_at: '' });
-const message: Message = { id: '0abc', sender: 'ada', message: 'hi', timestamp: '2026-12-07T00:00:00.000Z' };
+const message: Message = { id: '0abc', sender: 'ada', message: 'hi', sent_at: '2026-12-07T00:00:00.000Z' };
 const subscription = (connection: string, user: string, authTime = 1000): Subscription =>
   ({ connection_id: connection, event_id: 'ev1', user_id: user, auth_time: authTime, subscribed_at: '', expires_at: 9e9 });
 
@@ -94,10 +95,9 @@ describe('sendChatMessage', () => {
     connections.subscriptions.push(subscription('b1', 'bob'));
     const seen = new Map<string, { text: string; result: Message }>();
     const deps = {
-      repo: {
-        getEvent: async () => ({ event: {}, members: [member('ada'), member('bob')] }),
-        putMessage: async (_: string, m: Message) => { stored.push(m); },
-      } as never,
+      profiles: {} as never,
+      events: { getEvent: async () => ({ event: {}, members: [member('ada'), member('bob')] }) } as never,
+      chat: { putMessage: async (_: string, m: Message) => { stored.push(m); } } as never,
       now: () => Date.parse('2026-12-07T10:00:00Z'),
       delivery: () => delivery,
       once: async (key, text, store) => {

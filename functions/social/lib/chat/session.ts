@@ -1,10 +1,10 @@
 import type { Caller } from '@darkroom/jwt';
 import type { Frame } from '@darkroom/runtime';
-import { listMessages } from './chat';
-import { sendChatMessage, type ChatSendDeps } from './chat-send';
-import type { SocialDeps } from './deps';
-import { CONNECTION_LIFETIME_IN } from './ws-connections';
-import { connectionCaller, type DeliveryDeps } from './ws-delivery';
+import { listMessages } from './use-cases';
+import { sendChatMessage, type ChatSendDeps } from './send';
+import type { SocialDeps } from '../deps';
+import { CONNECTION_LIFETIME_IN } from './connections';
+import { connectionCaller, type DeliveryDeps } from './delivery';
 
 /** What the socket routes need besides the social deps. */
 export interface SessionDeps extends SocialDeps { delivery: DeliveryDeps }

@@ -2,10 +2,10 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValida
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Caller } from '@darkroom/jwt';
 import { DomainError, dynamoClient, loadConfig, logger } from '@darkroom/runtime';
-import { postMessage } from './chat';
-import type { SocialDeps } from './deps';
-import type { Message } from './records';
-import { deliverMessage, deliveryDeps, type DeliveryDeps, type DeliveryReport } from './ws-delivery';
+import { postMessage } from './use-cases';
+import type { SocialDeps } from '../deps';
+import type { Message } from './model';
+import { deliverMessage, deliveryDeps, type DeliveryDeps, type DeliveryReport } from './delivery';
 
 /** An idempotency key: 1-128 visible ASCII characters (the `Idempotency-Key` header, or the frame's `idempotency_key`). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -50,7 +50,7 @@ export function chatSendDeps(social: SocialDeps): ChatSendDeps {
   let once: ChatSendDeps['once'] | undefined;
   return {
     ...social,
-    delivery: () => (delivery ??= deliveryDeps(social.repo)),
+    delivery: () => (delivery ??= deliveryDeps(social.events)),
     once: (key, text, store) => (once ??= powertoolsOnce())(key, text, store),
   };
 }

@@ -1,8 +1,17 @@
 import { DomainError } from '@darkroom/runtime';
 import type { BusyInterval } from './slots';
 // Imported iCalendar events (lib/calendar-recurrence.ts): their kept recurrences and busy status.
-import { blocksTime, keptOccurrenceAt, keptOccurrences, type ImportedCalendarData, type KeptRecurrence } from './calendar-recurrence';
-import { compileRecurrence, currentOccurrence, expandRecurrence, isTimeZone, type CompiledRecurrence, type Occurrence } from './time';
+import { blocksTime, keptOccurrenceAt, keptOccurrences, type ImportedCalendarData, type KeptRecurrence } from '../calendar/recurrence';
+import { compileRecurrence, currentOccurrence, expandRecurrence, isTimeZone, type CompiledRecurrence, type Occurrence } from './recurrence';
+
+/** One person's place in an event. The owner is `accepted` with role `owner`. */
+export interface Member {
+  event_id: string;
+  user: string;
+  role: 'owner' | 'guest';
+  status: 'accepted' | 'invited' | 'declined';
+  updated_at: string;
+}
 
 /** Seed 004's event body for `POST /event`, plus Darkroom's `time_zone` and `repeat_from`. */
 export interface EventInput {

@@ -12,10 +12,10 @@ import { createHash } from 'node:crypto';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalAttendeeStatus, type ICalEvent } from 'ical-generator';
 import { DateTime } from 'luxon';
-import { floatingMs } from './calendar-recurrence';
-import type { EventRecord } from './events';
-import type { Member, Profile } from './records';
-import { compileRecurrence, DAY_MS } from './time';
+import { floatingMs } from './recurrence';
+import type { EventRecord, Member } from '../events/model';
+import { compileRecurrence, DAY_MS } from '../events/recurrence';
+import type { Profile } from '../profiles/model';
 
 /** Weights travel as this property, so that a Darkroom user importing the feed keeps them. */
 export const WEIGHT_PROPERTY = 'X-DARKROOM-WEIGHT';

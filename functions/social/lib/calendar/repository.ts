@@ -2,13 +2,17 @@
  * The social table's calendar items: imported events (written in batches) and the feed token of each
  * user (`USER#<sub>` / `CALENDAR_TOKEN`, its SHA-256 only).
  *
- * Imported events use the layout of lib/records.ts: the event item `EVENT#<id>` / `EVENT` and the
+ * Imported events use the layout of lib/table.ts: the event item `EVENT#<id>` / `EVENT` and the
  * owner's membership `EVENT#<id>` / `MEMBER#<sub>` (index by_user: `USER#<sub>` / `EVENT#<id>`).
  */
-import { BatchWriteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamo, loadConfig } from '@darkroom/runtime';
-import { socialDeps, type SocialDeps } from './deps';
-import type { EventRecord } from './events';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BATCH_WRITE_ITEMS, batchWrite, dynamo, loadConfig, mapLimit } from '@darkroom/runtime';
+import { eventKey, keys, SocialTable, userKey } from '../table';
+import { socialDeps, type SocialDeps } from '../deps';
+import type { EventRecord } from '../events/model';
+
+/** A user's feed token item: `USER#<sub>` / `CALENDAR_TOKEN`. */
+const feedTokenKey = (user: string) => ({ pk: userKey(user), sk: 'CALENDAR_TOKEN' });
 
 /** A user's feed token as stored: its SHA-256 (hex), never the token. */
 export interface FeedToken { token_sha256: string; created_at: string }
@@ -29,35 +33,20 @@ export interface CalendarStore {
 /** What the calendar routes need: the social deps and the calendar store. */
 export interface CalendarDeps extends SocialDeps { calendar: CalendarStore }
 
-/** BatchWriteItem's limit: 25 puts per call. */
-const BATCH = 25;
+/** Batches of BatchWriteItem written at once: a 2,000-event file is 160 batches, well inside the function's timeout. */
 const BATCHES_AT_ONCE = 4;
 
-/** {@link CalendarStore} on the DynamoDB social table. */
-export class DynamoCalendarStore implements CalendarStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
-
+/** {@link CalendarStore} on the DynamoDB social table (the key layout of lib/table.ts). */
+export class DynamoCalendarStore extends SocialTable implements CalendarStore {
   async putImported(created: EventRecord[], updated: EventRecord[], at: string) {
-    const eventItem = ({ accepted: _a, invited: _i, ...stored }: EventRecord) => ({ pk: `EVENT#${stored.id}`, sk: 'EVENT', ...stored });
+    const eventItem = ({ accepted: _a, invited: _i, ...stored }: EventRecord) => ({ ...keys.event(stored.id), ...stored });
     const memberships = created.map((event) => ({
-      pk: `EVENT#${event.id}`, sk: `MEMBER#${event.owner}`, gsi1pk: `USER#${event.owner}`, gsi1sk: `EVENT#${event.id}`,
+      ...keys.member(event.id, event.owner), gsi1pk: userKey(event.owner), gsi1sk: eventKey(event.id),
       event_id: event.id, user: event.owner, role: 'owner', status: 'accepted', updated_at: at,
     }));
-    const write = async (batch: Record<string, unknown>[]) => {
-      let requests: Record<string, unknown>[] | undefined = batch.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests?.length; attempt++) {
-        if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-        const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests as never } }));
-        requests = result.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined;
-      }
-    };
-    // A 2,000-event file is 160 batches: a few at once keep the import well inside the function's timeout.
     const writeAll = async (items: Record<string, unknown>[]) => {
-      for (let index = 0; index < items.length; index += BATCH * BATCHES_AT_ONCE) {
-        const batches: Record<string, unknown>[][] = [];
-        for (let start = index; start < Math.min(items.length, index + BATCH * BATCHES_AT_ONCE); start += BATCH) batches.push(items.slice(start, start + BATCH));
-        await Promise.all(batches.map(write));
-      }
+      const batches = Array.from({ length: Math.ceil(items.length / BATCH_WRITE_ITEMS) }, (_, i) => items.slice(i * BATCH_WRITE_ITEMS, (i + 1) * BATCH_WRITE_ITEMS));
+      await mapLimit(batches, BATCHES_AT_ONCE, (batch) => batchWrite(this.doc, this.table, batch.map((Item) => ({ PutRequest: { Item } }))));
     };
     // Memberships first: an import cut short leaves memberships of events not yet written (ignored when
     // read, and completed by the next import, which sees those events as new), never an event its owner
@@ -67,12 +56,12 @@ export class DynamoCalendarStore implements CalendarStore {
   }
 
   async getFeedToken(user: string) {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `USER#${user}`, sk: 'CALENDAR_TOKEN' }, ConsistentRead: true }));
-    return Item ? { token_sha256: String(Item.token_sha256), created_at: String(Item.created_at) } : undefined;
+    const item = await this.get<Record<string, unknown>>(feedTokenKey(user));
+    return item ? { token_sha256: String(item.token_sha256), created_at: String(item.created_at) } : undefined;
   }
 
   async putFeedToken(user: string, token: FeedToken) {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `USER#${user}`, sk: 'CALENDAR_TOKEN', ...token } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...feedTokenKey(user), ...token } }));
   }
 }
 

@@ -1,10 +1,10 @@
 import type { Caller } from '@darkroom/jwt';
 import { DomainError, metrics, MetricUnit } from '@darkroom/runtime';
-import type { SocialDeps } from './deps';
-import { eventView, type EventView } from './events';
-import { LIMITS } from './limits';
-import type { Location, Profile } from './records';
-import { isTimeZone } from './time';
+import type { SocialDeps } from '../deps';
+import { eventView, type EventView } from '../events/model';
+import { isTimeZone } from '../events/recurrence';
+import { LIMITS } from '../limits';
+import type { Location, Profile } from './model';
 
 const forbidden = (message: string) => new DomainError(403, message);
 const notFound = (message = 'No such user') => new DomainError(404, message);
@@ -19,7 +19,7 @@ export function requireSelf(caller: Caller, id: string, what = 'another user'): 
  * @throws DomainError 404 when the caller has not created one (`POST /user`)
  */
 export async function callerProfile(deps: SocialDeps, caller: Caller): Promise<Profile> {
-  const profile = await deps.repo.getProfile(caller.sub);
+  const profile = await deps.profiles.getProfile(caller.sub);
   if (!profile) throw notFound('Create your profile first (POST /user)');
   return profile;
 }
@@ -35,7 +35,7 @@ export async function createProfile(deps: SocialDeps, caller: Caller, input: { e
   if (caller.email.toLowerCase() !== input.email.toLowerCase()) throw forbidden('email must be the e-mail address of your token');
   const timeZone = input.time_zone ?? 'UTC';
   if (!isTimeZone(timeZone)) throw new DomainError(400, `time_zone must be an IANA time zone name, got ${JSON.stringify(timeZone)}`);
-  const { profile, created } = await deps.repo.createProfile({
+  const { profile, created } = await deps.profiles.createProfile({
     id: caller.sub, username: input.username, email: caller.email.toLowerCase(), time_zone: timeZone,
     created_at: new Date(deps.now()).toISOString(),
   });
@@ -50,8 +50,8 @@ export async function createProfile(deps: SocialDeps, caller: Caller, input: { e
  */
 export async function visibleProfile(deps: SocialDeps, caller: Caller, id: string): Promise<Profile> {
   const [profile, friends] = await Promise.all([
-    deps.repo.getProfile(id),
-    caller.sub === id ? Promise.resolve(true) : deps.repo.areFriends(caller.sub, id),
+    deps.profiles.getProfile(id),
+    caller.sub === id ? Promise.resolve(true) : deps.profiles.areFriends(caller.sub, id),
   ]);
   if (!profile || !friends) throw notFound();
   return profile;
@@ -59,8 +59,8 @@ export async function visibleProfile(deps: SocialDeps, caller: Caller, id: strin
 
 /** The events a user holds: those they own and those they accepted. */
 export async function scheduledEvents(deps: SocialDeps, user: string) {
-  const memberships = await deps.repo.memberships(user);
-  return deps.repo.getEvents(memberships.filter((m) => m.status === 'accepted').map((m) => m.event_id));
+  const memberships = await deps.events.memberships(user);
+  return deps.events.getEvents(memberships.filter((m) => m.status === 'accepted').map((m) => m.event_id));
 }
 
 /**
@@ -98,7 +98,7 @@ export function parseCoordinates(input: { latitude: string | number; longitude: 
 export async function setUserLocation(deps: SocialDeps, caller: Caller, id: string, input: { latitude: string | number; longitude: string | number }) {
   requireSelf(caller, id, "another user's location");
   const location = parseCoordinates(input, deps.now());
-  await deps.repo.setProfileLocation(id, location);
+  await deps.profiles.setProfileLocation(id, location);
   return 'success';
 }
 
@@ -112,25 +112,29 @@ export async function setUserLocation(deps: SocialDeps, caller: Caller, id: stri
 export async function sendFriendRequest(deps: SocialDeps, caller: Caller, id: string, from: string): Promise<'pending' | 'accepted'> {
   if (from !== caller.sub) throw forbidden('from must be your own id');
   if (id === from) throw new DomainError(400, 'You cannot befriend yourself');
-  const [target] = await Promise.all([deps.repo.getProfile(id), callerProfile(deps, caller)]);
+  const [target] = await Promise.all([deps.profiles.getProfile(id), callerProfile(deps, caller)]);
   if (!target) throw notFound();
-  if (await deps.repo.areFriends(from, id)) return 'accepted';
+  if (await deps.profiles.areFriends(from, id)) return 'accepted';
   const now = new Date(deps.now()).toISOString();
-  if (await deps.repo.getRequest(from, id)) {
-    await deps.repo.befriend(from, id, now, { to: from, from: id });
+  if (await deps.profiles.getRequest(from, id)) {
+    await deps.profiles.befriend(from, id, now, { to: from, from: id });
     metrics.addMetric('FriendshipsMade', MetricUnit.Count, 1);
     return 'accepted';
   }
-  await deps.repo.putRequest({ from, to: id, created_at: now });
+  await deps.profiles.putRequest({ from, to: id, created_at: now });
   metrics.addMetric('FriendRequestsSent', MetricUnit.Count, 1);
   return 'pending';
 }
 
-/** `GET /user/{id}/friend_requests`: the caller's incoming pending requests, oldest first. @throws DomainError 403 for another id */
-export async function incomingRequests(deps: SocialDeps, caller: Caller, id: string) {
+/**
+ * `GET /user/{id}/friend_requests`: the caller's incoming pending requests, a page at a time (at most
+ * {@link LIMITS.requestsPage}), in sender id order.
+ * @throws DomainError 403 for another id; 400 for a cursor of another list
+ */
+export async function incomingRequests(deps: SocialDeps, caller: Caller, id: string, page: { limit?: number; cursor?: string } = {}) {
   requireSelf(caller, id, "another user's friend requests");
-  const requests = await deps.repo.listRequests(id);
-  return requests.sort((a, b) => a.created_at.localeCompare(b.created_at)).map(({ from, created_at }) => ({ from, created_at }));
+  const found = await deps.profiles.listRequests(id, page.limit ?? LIMITS.requestsPage, page.cursor);
+  return { items: found.items.map(({ from, created_at }) => ({ from, created_at })), next_cursor: found.next_cursor };
 }
 
 /**
@@ -141,11 +145,11 @@ export async function incomingRequests(deps: SocialDeps, caller: Caller, id: str
 export async function answerFriendRequest(deps: SocialDeps, caller: Caller, id: string, from: string, accept: boolean): Promise<'accepted' | 'declined'> {
   requireSelf(caller, id, "another user's friend requests");
   if (!accept) {
-    await deps.repo.deleteRequest(id, from);
+    await deps.profiles.deleteRequest(id, from);
     return 'declined';
   }
-  if (!await deps.repo.getRequest(id, from)) throw notFound('No such friend request');
-  await deps.repo.befriend(id, from, new Date(deps.now()).toISOString(), { to: id, from });
+  if (!await deps.profiles.getRequest(id, from)) throw notFound('No such friend request');
+  await deps.profiles.befriend(id, from, new Date(deps.now()).toISOString(), { to: id, from });
   metrics.addMetric('FriendshipsMade', MetricUnit.Count, 1);
   return 'accepted';
 }
@@ -153,7 +157,7 @@ export async function answerFriendRequest(deps: SocialDeps, caller: Caller, id: 
 /** `DELETE /user/{id}/friends/{friendId}`: ends a friendship, both sides at once. @throws DomainError 403, 404 when not friends */
 export async function removeFriend(deps: SocialDeps, caller: Caller, id: string, friendId: string) {
   requireSelf(caller, id, "another user's friends");
-  await deps.repo.unfriend(id, friendId);
+  await deps.profiles.unfriend(id, friendId);
   return 'success';
 }
 
@@ -161,7 +165,7 @@ export async function removeFriend(deps: SocialDeps, caller: Caller, id: string,
  * `GET /user/{id}/friends`: friend ids, a page at a time (at most {@link LIMITS.friendsPage}).
  * @throws DomainError 404 unless the caller is the user or a friend; 400 for a foreign cursor
  */
-export async function listFriends(deps: SocialDeps, caller: Caller, id: string, page: { limit?: number; cursor?: string }) {
+export async function listFriends(deps: SocialDeps, caller: Caller, id: string, page: { limit?: number; cursor?: string } = {}) {
   await visibleProfile(deps, caller, id);
-  return deps.repo.listFriends(id, page.limit ?? LIMITS.friendsPage, page.cursor);
+  return deps.profiles.listFriends(id, page.limit ?? LIMITS.friendsPage, page.cursor);
 }

@@ -1,4 +1,5 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchDelete, queryAll, type QueryInput } from '@darkroom/runtime';
 
 /**
  * API Gateway's longest WebSocket connection (2 hours, "Amazon API Gateway quotas"): a connection record
@@ -76,15 +77,8 @@ export class DynamoConnectionRepository implements ConnectionRepository {
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...subscription, sk: subscriptionSk(subscription.event_id) } }));
   }
 
-  private async queryAll(input: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }) {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryAll(input: Pick<QueryInput, 'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeValues'>) {
+    return queryAll<Record<string, unknown>>(this.db, { TableName: this.table, ...input });
   }
 
   async ofEvent(eventId: string) {
@@ -99,14 +93,6 @@ export class DynamoConnectionRepository implements ConnectionRepository {
 
   async remove(connectionId: string) {
     const items = await this.queryAll({ KeyConditionExpression: 'connection_id = :c', ExpressionAttributeValues: { ':c': connectionId } });
-    // BatchWriteItem takes at most 25 requests (DynamoDB API reference).
-    for (let i = 0; i < items.length; i += 25) {
-      const batch = items.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { connection_id: item.connection_id, sk: item.sk } } }));
-      let pending: Record<string, unknown[]> | undefined = { [this.table]: batch };
-      while (pending && Object.keys(pending).length) {
-        const result = await this.db.send(new BatchWriteCommand({ RequestItems: pending as never }));
-        pending = result.UnprocessedItems as Record<string, unknown[]> | undefined;
-      }
-    }
+    await batchDelete(this.db, this.table, items.map((item) => ({ connection_id: item.connection_id, sk: item.sk })));
   }
 }

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller } from '@darkroom/jwt';
 import { DomainError, metrics, MetricUnit } from '@darkroom/runtime';
-import type { SocialDeps } from './deps';
-import { LIMITS } from './limits';
-import { messageId, type Message } from './records';
+import type { SocialDeps } from '../deps';
+import { LIMITS } from '../limits';
+import { messageId, type Message } from './model';
 
 /**
  * The chat's event, for one of its members (owner, invited or accepted; not who declined).
  * @throws DomainError 404 for a missing event; 403 for a non-member
  */
 async function requireMember(deps: SocialDeps, caller: Caller, eventId: string): Promise<void> {
-  const found = await deps.repo.getEvent(eventId);
+  const found = await deps.events.getEvent(eventId);
   if (!found) throw new DomainError(404, 'No such event');
   if (!found.members.some((m) => m.user === caller.sub && m.status !== 'declined')) {
     throw new DomainError(403, 'Only the event\'s members may read or write its chat');
@@ -18,27 +18,26 @@ async function requireMember(deps: SocialDeps, caller: Caller, eventId: string):
 }
 
 /**
- * `POST /chat/{eventId}/messages {message}`: stores a message (1-2,000 characters, not only whitespace).
- * Darkroom stores messages for members to fetch; it does not broadcast them (Jarvis sent every message
- * to every socket).
+ * `POST /chat/{eventId}/messages {message}`: stores a message (1-2,000 characters, not only whitespace)
+ * for the event's members to fetch.
  * @throws DomainError 403 for a non-member; 404 for a missing event; 400 for a blank message
  */
 export async function postMessage(deps: SocialDeps, caller: Caller, eventId: string, text: string): Promise<Message> {
   if (!text.trim()) throw new DomainError(400, 'message must not be blank');
   await requireMember(deps, caller, eventId);
   const now = deps.now();
-  const message: Message = { id: messageId(now, randomBytes(4).toString('hex')), sender: caller.sub, message: text, timestamp: new Date(now).toISOString() };
-  await deps.repo.putMessage(eventId, message);
+  const message: Message = { id: messageId(now, randomBytes(4).toString('hex')), sender: caller.sub, message: text, sent_at: new Date(now).toISOString() };
+  await deps.chat.putMessage(eventId, message);
   metrics.addMetric('ChatMessages', MetricUnit.Count, 1);
   return message;
 }
 
 /**
- * `GET /chat/{eventId}/messages?before&limit`: newest first; pass the last message's id as `before`
- * for the next page.
- * @throws DomainError 403 for a non-member; 404 for a missing event
+ * `GET /chat/{eventId}/messages?limit&cursor`: newest first, a page at a time; `before` (a message id)
+ * also starts the page after that message.
+ * @throws DomainError 403 for a non-member; 404 for a missing event; 400 for a cursor of another list
  */
-export async function listMessages(deps: SocialDeps, caller: Caller, eventId: string, page: { before?: string; limit?: number }): Promise<Message[]> {
+export async function listMessages(deps: SocialDeps, caller: Caller, eventId: string, page: { limit?: number; cursor?: string; before?: string } = {}) {
   await requireMember(deps, caller, eventId);
-  return deps.repo.listMessages(eventId, page.limit ?? LIMITS.messagesPage.default, page.before);
+  return deps.chat.listMessages(eventId, page.limit ?? LIMITS.messagesPage.default, page);
 }

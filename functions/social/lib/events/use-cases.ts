@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '@darkroom/jwt';
 import { DomainError, metrics, MetricUnit } from '@darkroom/runtime';
-import type { SocialDeps } from './deps';
-import { buildEvent, busyIntervals, eventView, occurrenceAt, type EventInput, type EventRecord, type EventView } from './events';
-import { LIMITS } from './limits';
-import type { Member } from './records';
+import type { SocialDeps } from '../deps';
+import { LIMITS } from '../limits';
+import { callerProfile, parseCoordinates, requireSelf, scheduledEvents, visibleProfile } from '../profiles/use-cases';
+import { buildEvent, busyIntervals, eventView, occurrenceAt, type EventInput, type EventRecord, type EventView, type Member } from './model';
+import { parseInstant } from './recurrence';
 import { commonFreeSlots, freeSlots, MAX_RANGE_MS, type FreeSlot } from './slots';
-import { parseInstant } from './time';
-import { callerProfile, parseCoordinates, requireSelf, scheduledEvents, visibleProfile } from './users';
 
 const forbidden = (message: string) => new DomainError(403, message);
 const noEvent = () => new DomainError(404, 'No such event');
@@ -23,7 +22,7 @@ export async function createEvent(deps: SocialDeps, caller: Caller, input: Event
   const now = deps.now();
   const event = buildEvent(input, randomUUID(), caller.sub, profile, now);
   const at = new Date(now).toISOString();
-  await deps.repo.createEvent(event, { event_id: event.id, user: caller.sub, role: 'owner', status: 'accepted', updated_at: at });
+  await deps.events.createEvent(event, { event_id: event.id, user: caller.sub, role: 'owner', status: 'accepted', updated_at: at });
   metrics.addMetric('EventsCreated', MetricUnit.Count, 1);
   return { id: event.id };
 }
@@ -37,7 +36,7 @@ const isMember = (members: Member[], user: string) => members.some((m) => m.user
  *   403 when not a member and not `hidden`
  */
 async function memberEvent(deps: SocialDeps, caller: Caller, id: string, hidden: boolean) {
-  const found = await deps.repo.getEvent(id);
+  const found = await deps.events.getEvent(id);
   if (!found) throw noEvent();
   if (!isMember(found.members, caller.sub)) throw hidden ? noEvent() : forbidden('Only the event\'s members may do that');
   return found;
@@ -45,7 +44,7 @@ async function memberEvent(deps: SocialDeps, caller: Caller, id: string, hidden:
 
 /** The event, for its owner. @throws DomainError 404, 403 when the caller is not the owner */
 async function ownedEvent(deps: SocialDeps, caller: Caller, id: string) {
-  const found = await deps.repo.getEvent(id);
+  const found = await deps.events.getEvent(id);
   if (!found) throw noEvent();
   if (found.event.owner !== caller.sub) throw forbidden('Only the event\'s owner may do that');
   return found;
@@ -59,16 +58,16 @@ export async function getEvent(deps: SocialDeps, caller: Caller, id: string): Pr
 
 /**
  * `GET /user/{id}/events`: the events the caller owns or is invited to (declined ones left out), with
- * their attendance, soonest first.
- * @throws DomainError 403 for another user's id
+ * their attendance, a page at a time (at most {@link LIMITS.eventsPage}) in event id order, so that
+ * paging never skips or repeats an event whose next occurrence moves meanwhile.
+ * @throws DomainError 403 for another user's id; 400 for a cursor of another list
  */
-export async function userEvents(deps: SocialDeps, caller: Caller, id: string): Promise<EventView[]> {
+export async function userEvents(deps: SocialDeps, caller: Caller, id: string, page: { limit?: number; cursor?: string } = {}): Promise<{ items: EventView[]; next_cursor: string | null }> {
   requireSelf(caller, id, "another user's invitations");
-  const memberships = (await deps.repo.memberships(id)).filter((m) => m.status !== 'declined');
-  const found = await Promise.all(memberships.map((m) => deps.repo.getEvent(m.event_id)));
+  const memberships = await deps.events.activeMemberships(id, page.limit ?? LIMITS.eventsPage, page.cursor);
+  const found = await Promise.all(memberships.items.map((m) => deps.events.getEvent(m.event_id)));
   const now = deps.now();
-  return found.filter((f): f is NonNullable<typeof f> => Boolean(f)).map((f) => eventView(f.event, now))
-    .sort((a, b) => a.start_time - b.start_time || a.id.localeCompare(b.id));
+  return { items: found.filter((f): f is NonNullable<typeof f> => Boolean(f)).map((f) => eventView(f.event, now)), next_cursor: memberships.next_cursor };
 }
 
 /**
@@ -81,7 +80,7 @@ export async function userEvents(deps: SocialDeps, caller: Caller, id: string): 
 export async function invitePeople(deps: SocialDeps, caller: Caller, id: string, users: string[]) {
   const { event, members } = await ownedEvent(deps, caller, id);
   const wanted = [...new Set(users)].filter((user) => user !== caller.sub);
-  const friendship = await Promise.all(wanted.map((user) => deps.repo.areFriends(caller.sub, user)));
+  const friendship = await Promise.all(wanted.map((user) => deps.profiles.areFriends(caller.sub, user)));
   const strangers = wanted.filter((_, index) => !friendship[index]);
   if (strangers.length) throw forbidden(`You can invite only your friends; not friends: ${strangers.join(', ')}`);
   const at = new Date(deps.now()).toISOString();
@@ -89,9 +88,9 @@ export async function invitePeople(deps: SocialDeps, caller: Caller, id: string,
   const fresh = wanted.filter((user) => !members.some((m) => m.user === user));
   if (members.length + fresh.length > LIMITS.membersPerEvent) throw new DomainError(400, `An event has at most ${LIMITS.membersPerEvent} members`);
   if (fresh.length) {
-    await deps.repo.addMembers(fresh.map((user) => ({ event_id: id, user, role: 'guest', status: 'invited', updated_at: at })));
+    await deps.events.addMembers(fresh.map((user) => ({ event_id: id, user, role: 'guest', status: 'invited', updated_at: at })));
   }
-  for (const user of declined) await deps.repo.setMemberStatus(id, user, 'invited', at);
+  for (const user of declined) await deps.events.setMemberStatus(id, user, 'invited', at);
   if (fresh.length) metrics.addMetric('Invitations', MetricUnit.Count, fresh.length);
   const invited = new Set([...event.invited, ...fresh, ...declined]);
   return { invited: [...invited].sort(), accepted: [...event.accepted].sort() };
@@ -103,11 +102,11 @@ export async function invitePeople(deps: SocialDeps, caller: Caller, id: string,
  */
 export async function answerInvitation(deps: SocialDeps, caller: Caller, id: string, userId: string, status: 'accepted' | 'declined') {
   requireSelf(caller, userId, "another user's answer");
-  const found = await deps.repo.getEvent(id);
+  const found = await deps.events.getEvent(id);
   const member = found?.members.find((m) => m.user === userId);
   if (!found || !member) throw new DomainError(404, 'You are not invited to this event');
   if (member.role === 'owner') throw new DomainError(400, 'The owner attends their own event');
-  await deps.repo.setMemberStatus(id, userId, status, new Date(deps.now()).toISOString());
+  await deps.events.setMemberStatus(id, userId, status, new Date(deps.now()).toISOString());
   return status;
 }
 
@@ -116,11 +115,11 @@ export async function answerInvitation(deps: SocialDeps, caller: Caller, id: str
  * @throws DomainError 403 for anyone else; 404 when not a member; 400 for removing the owner
  */
 export async function removePerson(deps: SocialDeps, caller: Caller, id: string, userId: string) {
-  const found = await deps.repo.getEvent(id);
+  const found = await deps.events.getEvent(id);
   if (!found) throw noEvent();
   if (caller.sub !== userId && found.event.owner !== caller.sub) throw forbidden('Only the owner, or the person themself, may do that');
   if (userId === found.event.owner) throw new DomainError(400, 'The owner cannot be removed from their event');
-  await deps.repo.removeMember(id, userId);
+  await deps.events.removeMember(id, userId);
   return 'success';
 }
 
@@ -128,14 +127,14 @@ export async function removePerson(deps: SocialDeps, caller: Caller, id: string,
 export async function setEventLocation(deps: SocialDeps, caller: Caller, id: string, input: { latitude: string | number; longitude: string | number }) {
   const location = parseCoordinates(input, deps.now());
   await ownedEvent(deps, caller, id);
-  await deps.repo.setEventLocation(id, location);
+  await deps.events.setEventLocation(id, location);
   return 'success';
 }
 
 /**
  * `GET /event/{id}/locations`: the last locations of the people attending (owner and accepted), for
  * members only, and only from {@link LIMITS.locationLeadMs} before the (current or next) occurrence
- * until its end (Jarvis's rule).
+ * until its end: before that, members learn nothing of where the others are.
  * @throws DomainError 403 for a non-member or outside that window; 404 for a missing event
  */
 export async function eventLocations(deps: SocialDeps, caller: Caller, id: string) {
@@ -145,7 +144,7 @@ export async function eventLocations(deps: SocialDeps, caller: Caller, id: strin
   if (!occurrence || now < occurrence.start - LIMITS.locationLeadMs || now >= occurrence.end) {
     throw forbidden('Locations are shared only from one hour before the event until its end');
   }
-  const profiles = await Promise.all(event.accepted.map((user) => deps.repo.getProfile(user)));
+  const profiles = await Promise.all(event.accepted.map((user) => deps.profiles.getProfile(user)));
   return profiles.flatMap((p) => p?.location ? [{ id: p.id, username: p.username, ...p.location }] : []);
 }
 
@@ -167,7 +166,7 @@ export function slotRange(query: SlotQuery, now: number) {
   };
 }
 
-const slotView = (slot: FreeSlot) => ({ start: new Date(slot.start).toISOString(), end: new Date(slot.end).toISOString(), weight: slot.weight });
+const slotView = (slot: FreeSlot) => ({ start_at: new Date(slot.start).toISOString(), end_at: new Date(slot.end).toISOString(), weight: slot.weight });
 
 /**
  * `GET /user/{id}/free_slots`: when the user (the caller or a friend) is free in `[from, to)`.

@@ -14,13 +14,13 @@ import { findIana } from 'windows-iana';
 import type { Caller } from '@darkroom/jwt';
 import { DomainError, metrics, MetricUnit } from '@darkroom/runtime';
 import { RRule } from 'rrule';
-import { WEIGHT_PROPERTY } from './calendar-feed';
-import type { CalendarDeps } from './calendar-store';
-import { floatingMs, localFields, toFloating, type ImportedCalendarData, type KeptRecurrence } from './calendar-recurrence';
-import { DEFAULT_WEIGHT, MAX_SINGLE_EVENT_SECONDS, type EventRecord } from './events';
-import { DAY_MS, isTimeZone, wallClockInstant } from './time';
+import { WEIGHT_PROPERTY } from './feed';
+import type { CalendarDeps } from './repository';
+import { floatingMs, localFields, toFloating, type ImportedCalendarData, type KeptRecurrence } from './recurrence';
+import { DEFAULT_WEIGHT, MAX_SINGLE_EVENT_SECONDS, type EventRecord } from '../events/model';
+import { DAY_MS, isTimeZone, wallClockInstant } from '../events/recurrence';
 import { IANAZone } from 'luxon';
-import { callerProfile, requireSelf } from './users';
+import { callerProfile, requireSelf } from '../profiles/use-cases';
 
 /** Largest accepted file: 1 MiB. */
 export const MAX_IMPORT_BYTES = 1024 * 1024;
@@ -483,7 +483,7 @@ export async function importCalendar(deps: CalendarDeps, caller: Caller, id: str
   const now = new Date(deps.now()).toISOString();
   const { events, skipped } = readCalendar(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body, id, profile.time_zone, now);
 
-  const existing = new Map((await deps.repo.getEvents(events.map((e) => e.id))).map((e) => [e.id, e]));
+  const existing = new Map((await deps.events.getEvents(events.map((e) => e.id))).map((e) => [e.id, e]));
   const created: EventRecord[] = [];
   const updated: EventRecord[] = [];
   let unchanged = 0;

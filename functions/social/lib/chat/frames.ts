@@ -1,5 +1,5 @@
-import { LIMITS } from './limits';
-import { id } from './schemas';
+import { LIMITS } from '../limits';
+import { id } from '../schemas';
 
 /**
  * The frames of the chat's WebSocket API (docs/CHAT.md). Client to server, routed on `action`

@@ -6,10 +6,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Caller } from '@darkroom/jwt';
 import { DomainError, metrics, MetricUnit } from '@darkroom/runtime';
-import { buildFeed, matchesEtag, type FeedEvent } from './calendar-feed';
-import type { CalendarDeps } from './calendar-store';
-import type { Profile } from './records';
-import { callerProfile, requireSelf } from './users';
+import { buildFeed, matchesEtag, type FeedEvent } from './feed';
+import type { CalendarDeps } from './repository';
+import type { Profile } from '../profiles/model';
+import { callerProfile, requireSelf } from '../profiles/use-cases';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 const noFeed = () => new DomainError(404, 'No such calendar feed: the token is wrong or was replaced');
@@ -54,13 +54,13 @@ export async function userFeed(deps: CalendarDeps, id: string, token: string, if
   const stored = await deps.calendar.getFeedToken(id);
   const given = Buffer.from(sha256(token), 'hex');
   if (!stored || !timingSafeEqual(given, Buffer.from(stored.token_sha256, 'hex'))) throw noFeed();
-  const owner = await deps.repo.getProfile(id);
+  const owner = await deps.profiles.getProfile(id);
   if (!owner) throw noFeed();
-  const memberships = (await deps.repo.memberships(id)).filter((m) => m.status === 'accepted');
-  const found = await inChunks(memberships, (m) => deps.repo.getEvent(m.event_id));
+  const memberships = (await deps.events.memberships(id)).filter((m) => m.status === 'accepted');
+  const found = await inChunks(memberships, (m) => deps.events.getEvent(m.event_id));
   const events: FeedEvent[] = found.filter((f): f is NonNullable<typeof f> => Boolean(f));
   const ids = [...new Set(events.flatMap((e) => e.members.map((m) => m.user)))];
-  const profiles = await inChunks(ids, (user) => (user === id ? Promise.resolve(owner) : deps.repo.getProfile(user)));
+  const profiles = await inChunks(ids, (user) => (user === id ? Promise.resolve(owner) : deps.profiles.getProfile(user)));
   const people = new Map(profiles.filter((p): p is Profile => Boolean(p)).map((p) => [p.id, p]));
   const { body, etag } = buildFeed({ owner, events, people, baseUrl });
   return { not_modified: matchesEtag(ifNoneMatch, etag), body, etag };

@@ -1,11 +1,12 @@
 import {
   ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException, PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isRevoked, revocationKey, type Caller, type Revocation, type RevocationStore } from '@darkroom/jwt';
-import { connectionsApi, DomainError, dynamo, dynamoRevocationStore, loadConfig, logger, metrics, MetricUnit, type Frame } from '@darkroom/runtime';
-import type { Message, SocialRepository } from './records';
-import { DynamoConnectionRepository, type Connection, type ConnectionRepository, type Subscription } from './ws-connections';
+import { batchGet, connectionsApi, DomainError, dynamo, dynamoRevocationStore, loadConfig, logger, metrics, MetricUnit, type Frame } from '@darkroom/runtime';
+import type { EventsRepository } from '../events/repository';
+import type { Message } from './model';
+import { DynamoConnectionRepository, type Connection, type ConnectionRepository, type Subscription } from './connections';
 
 /** The JWT layer's revocation records, one user's or many users' at once. */
 export interface Revocations extends Pick<RevocationStore, 'revocation'> {
@@ -24,17 +25,11 @@ export function tableRevocations(doc: DynamoDBDocumentClient, table: string): Re
     async revocations(subs) {
       const found = new Map<string, Revocation | undefined>(subs.map((sub) => [sub, undefined]));
       const now = Date.now() / 1000;
-      for (let i = 0; i < subs.length; i += 100) {
-        let keys: Record<string, unknown>[] | undefined = subs.slice(i, i + 100).map(revocationKey);
-        while (keys?.length) {
-          const result = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
-          for (const item of result.Responses?.[table] ?? []) {
-            // DynamoDB TTL deletes lazily: an expired record is no revocation.
-            if (typeof item.expires_at === 'number' && item.expires_at < now) continue;
-            found.set(String(item.pk).replace(/^USER#/, ''), { before: Number(item.revoked_before), admitted: Array.isArray(item.admitted) ? item.admitted.map(String) : [] });
-          }
-          keys = result.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
-        }
+      const items = await batchGet<Record<string, unknown>>(doc, table, subs.map(revocationKey));
+      for (const item of items) {
+        // DynamoDB TTL deletes lazily: an expired record is no revocation.
+        if (typeof item.expires_at === 'number' && item.expires_at < now) continue;
+        found.set(String(item.pk).replace(/^USER#/, ''), { before: Number(item.revoked_before), admitted: Array.isArray(item.admitted) ? item.admitted.map(String) : [] });
       }
       return found;
     },
@@ -47,7 +42,7 @@ export interface DeliveryDeps {
   /** The WebSocket API's management endpoint client (PostToConnection, DeleteConnection). */
   management: ApiGatewayManagementApiClient;
   revocations: Revocations;
-  social: Pick<SocialRepository, 'getEvent'>;
+  social: Pick<EventsRepository, 'getEvent'>;
 }
 
 let shared: Omit<DeliveryDeps, 'social'> | undefined;

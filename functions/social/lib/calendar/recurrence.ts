@@ -10,9 +10,8 @@
  */
 import { IANAZone } from 'luxon';
 import { RRule, RRuleSet } from 'rrule';
-import type { EventRecord } from './events';
-import type { Occurrence } from './time';
-import { DAY_MS, offsetAt, wallClockInstant } from './time';
+import type { EventRecord } from '../events/model';
+import { DAY_MS, offsetAt, wallClockInstant, type Occurrence } from '../events/recurrence';
 
 /**
  * A recurrence kept as the file gave it. Local date-times are `YYYYMMDDTHHMMSS` (timed) or `YYYYMMDD`
