@@ -34,13 +34,13 @@ export async function openConnection(deps: SessionDeps, caller: Caller, connecti
  */
 export async function subscribe(deps: SessionDeps, connectionId: string, eventId: string): Promise<Frame> {
   const { caller, connection } = await connectionCaller(deps.delivery, connectionId);
-  const messages = await listMessages(deps, caller, eventId, {});
+  const page = await listMessages(deps, caller, eventId, {});
   await deps.delivery.connections.subscribe({
     connection_id: connectionId, event_id: eventId, user_id: caller.sub, auth_time: connection.auth_time,
     ...(connection.session_id ? { session_id: connection.session_id } : {}),
     subscribed_at: iso(deps.now()), expires_at: connection.expires_at,
   });
-  return { type: 'subscribed', event_id: eventId, messages };
+  return { type: 'subscribed', event_id: eventId, messages: page.items, next_cursor: page.next_cursor };
 }
 
 /**
