@@ -35,6 +35,10 @@ import { MetricsCollector, tapStdout } from './metrics';
 import { startPollers } from './pollers';
 import { startSchedules } from './scheduler';
 import { startStack } from './stack';
+// --- fault injection
+import { faultsRoute } from './faults/proxy';
+import { faultOptionsFromEnvironment, FaultRuleError } from './faults/rules';
+// --- end fault injection
 
 // The SDK warns on every client that Node 20 loses support in 2027; Lambda runs nodejs22.x, and the
 // local stack is a development tool: say it once in the README instead of on every start.
@@ -63,6 +67,7 @@ async function main(): Promise<void> {
   const quiet = process.env.DARKROOM_QUIET === '1';
   const log = (line: string) => { if (!quiet) console.log(line); };
   const started = Date.now();
+  const faultOptions = faultOptionsFromEnvironment(process.env);
   const manifest = loadManifest();
   // The emulators' own chatter goes to a file; the console shows what runs where and each request.
   mkdirSync(dataDir, { recursive: true });
@@ -71,6 +76,7 @@ async function main(): Promise<void> {
     dataDir,
     basePort: process.env.DARKROOM_BASE_PORT === undefined ? 4566 : Number(process.env.DARKROOM_BASE_PORT),
     log: (line) => emulatorLog.write(`${new Date().toISOString()} ${line}\n`),
+    ...faultOptions,
   });
   shutdown = async (signal) => {
     console.log(`\n${signal}: stopping`);
@@ -132,6 +138,7 @@ async function main(): Promise<void> {
     port: Number(process.env.PORT ?? 3000),
     log,
     localRoutes: [
+      faultsRoute(stack.faults),
       async (request, url) => (request.method === 'GET' && url.pathname === '/_local/outbox')
         ? { status: 200, body: await stack.outbox() } : undefined,
       async (request, url) => {
@@ -186,6 +193,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  // A bad DARKROOM_FAULTS says which part is wrong; no stack trace needed.
+  if (error instanceof FaultRuleError) {
+    console.error(error.message);
+    process.exit(2);
+  }
   console.error(error);
   process.exit(1);
 });
