@@ -62,6 +62,14 @@ function onSignal(signal: NodeJS.Signals): void {
 async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // --- supervised by supervise.cjs (npm start): its pipe on stdin closes only if it dies unannounced.
+  if (process.env.DARKROOM_SUPERVISED === '1') {
+    const crash = () => { killChildren(); process.exit(1); };
+    process.stdin.on('end', crash);
+    process.stdin.on('error', crash);
+    process.stdin.resume();
+  }
+  // --- end supervised
   const drainMs = Number(process.env.DARKROOM_DRAIN_TIMEOUT ?? 30) * 1000;
   const dataDir = resolve(ROOT, process.env.DARKROOM_DATA ?? '.local');
   const quiet = process.env.DARKROOM_QUIET === '1';
