@@ -80,10 +80,9 @@ export async function startFaultFront(service: FaultService, rules: FaultRules, 
       response.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
       answer.pipe(response);
     });
-    out.on('error', (error) => {
-      if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' }).end(`${service} emulator: ${error.message}`);
-      else response.destroy(error);
-    });
+    // An emulator that is down (a stack stopping or killed) looks to the client as it would without
+    // the front: the connection drops, no made-up 502.
+    out.on('error', () => response.socket?.destroy());
     if (body) out.end(body);
     else request.pipe(out);
   };
