@@ -13,7 +13,9 @@
  * batches in flight per worker; default the number of cores), DARKROOM_VISIBILITY_TIMEOUT (seconds a
  * received batch stays invisible; default each queue's own), DARKROOM_DRAIN_TIMEOUT (seconds a stop
  * waits for requests and batches in progress; default 30), DARKROOM_WORKERS_PAUSED=1 (SQS workers wait
- * for `POST /_local/workers/resume`, so a backlog can be built first). A literal (non-reference) manifest variable
+ * for `POST /_local/workers/resume`, so a backlog can be built first), DARKROOM_FAULTS (fault rules
+ * `service:error:probability[:operation],...`, changed at run time with `POST/GET/DELETE /_local/faults`;
+ * see docs/FAULTS.md) and DARKROOM_FAULTS_SEED (integer: reproducible fault draws). A literal (non-reference) manifest variable
  * already set in this process's environment keeps that value (tests shorten RECONCILE_AFTER_SECONDS).
  *
  * SIGINT/SIGTERM stop in order: the API answers 503 to new requests and finishes the ones in progress,
