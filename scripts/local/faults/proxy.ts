@@ -90,13 +90,15 @@ export async function startFaultFront(service: FaultService, rules: FaultRules, 
     void (async () => {
       if (!rules.touches(service)) return pass(request, response);
       const body = NEEDS_BODY.has(service) ? await readAll(request) : undefined;
-      const rule = rules.pick(service, operationOf(service, request, body));
+      // What is not an API call the front can name (Cognito's JWKS, an SES route not listed) passes untouched.
+      const operation = operationOf(service, request, body);
+      const rule = operation === undefined ? undefined : rules.pick(service, operation);
       if (!rule) return pass(request, response, body);
       if (rule.error === 'latency') {
         await new Promise((r) => setTimeout(r, rule.latencyMs));
         return pass(request, response, body);
       }
-      const answer = wireError(service, rule.error, { operation: operationOf(service, request, body), method: request.method ?? 'GET', body });
+      const answer = wireError(service, rule.error, { operation, method: request.method ?? 'GET', body });
       if (!body) request.resume();
       response.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) }).end(answer.body);
     })().catch((error: Error) => {

@@ -123,6 +123,13 @@ test('S3 (REST XML): unavailable is 503 SlowDown, retried as throttling; a HEAD 
   expect([head.$metadata.httpStatusCode, head.$metadata.attempts]).toEqual([503, 3]);
 });
 
+test('a request that is no API call (Cognito\'s JWKS) is never faulted', async () => {
+  const { endpoint, rules } = await front('cognito', 'cognito:internal:1');
+  const response = await fetch(`${endpoint}/local_pool/.well-known/jwks.json`);
+  expect(response.status).toBe(200);
+  expect(rules.list()[0]?.injected).toBe(0);
+});
+
 test('Cognito (awsJson1_1): a throttle is TooManyRequestsException, retried as throttling', async () => {
   const { endpoint } = await front('cognito', 'cognito:throttle:1:InitiateAuth');
   const error = await failure(new CognitoIdentityProviderClient(client(endpoint)).send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'c' })));
