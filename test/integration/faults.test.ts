@@ -3,7 +3,8 @@
  * DARKROOM_FAULTS at start and from /_local/faults at run time reach the SDK at the stack's published
  * endpoints, as the AWS errors they stand for, retried by the SDK and counted per rule.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawnStack, stopStack, type SpawnedStack } from '../../scripts/local/spawn';
@@ -54,5 +55,9 @@ test('a bad DARKROOM_FAULTS stops the start with a message naming the bad part',
   const failed = await spawnStack({ DARKROOM_FAULTS: 'dynamodb:throttle:0.1,s3:slow:0.1' }, 60_000).catch((error: Error) => error);
   expect(failed).toBeInstanceOf(Error);
   const log = /see (\S+)$/.exec((failed as Error).message)?.[1];
-  expect(readFileSync(log!, 'utf8')).toContain("DARKROOM_FAULTS: fault rule 's3:slow:0.1': unknown error 'slow'");
+  try {
+    expect(readFileSync(log!, 'utf8')).toContain("DARKROOM_FAULTS: fault rule 's3:slow:0.1': unknown error 'slow'");
+  } finally {
+    rmSync(dirname(log!), { recursive: true, force: true });
+  }
 });
