@@ -27,7 +27,10 @@ export interface ReadyStack {
 
 export interface SpawnedStack {
   dir: string;
-  /** The stack's pid, also its process group (every emulator child is in it). */
+  /**
+   * The pid of `npm start`'s entry (supervise.cjs), also its process group, as a terminal's foreground
+   * group: signals to it reach start.ts, which runs in a group of its own, as each emulator does.
+   */
   pid: number;
   readyFile: string;
   logFile: string;
@@ -81,7 +84,8 @@ export async function spawnStack(env: Record<string, string> = {}, timeoutMs = 1
   const logFile = join(dir, 'stack.log');
   rmSync(readyFile, { force: true });
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/start.ts'], {
+  // As `npm start`: supervise.cjs runs start.ts in a process group of its own.
+  const child = spawn(process.execPath, ['scripts/local/supervise.cjs'], {
     cwd: ROOT,
     env: {
       ...process.env, DARKROOM_DATA: join(dir, 'data'), PORT: '0', DARKROOM_BASE_PORT: '0', DARKROOM_READY_FILE: readyFile,

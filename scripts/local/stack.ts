@@ -20,6 +20,8 @@ import { Outbox, type OutboxMessage } from './emulators/outbox';
 import { startS3 } from './emulators/s3';
 import { startSes } from './emulators/ses';
 import { startSqs } from './emulators/sqs';
+import { startFaultFront, type FaultFront } from './faults/proxy';
+import { FaultRules, type FaultRule, type FaultService } from './faults/rules';
 
 export type { OutboxMessage } from './emulators/outbox';
 
@@ -34,6 +36,10 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Manifest to provision from. Default functions/manifest.json. */
   manifestPath?: string;
+  /** Fault rules armed once the resources are provisioned (faults/rules.ts). Default none. */
+  faults?: FaultRule[];
+  /** Seed of the fault injector's random source, for reproducible runs. Default random. */
+  faultsSeed?: number;
 }
 
 export interface LocalStack {
@@ -49,10 +55,14 @@ export interface LocalStack {
   env: Record<string, string>;
   /** Every message AWS would have delivered (Cognito codes, SES mail), newest first. */
   outbox(): Promise<OutboxMessage[]>;
+  /** The fault injector's live rules, in front of every endpoint above (faults/proxy.ts). */
+  faults: FaultRules;
   /** Stops every server and child process. Idempotent. */
   stop(): Promise<void>;
 }
 
+/** Services in the order of their published ports (basePort+0, +1, ...). */
+const PORT_ORDER = ['s3', 'dynamodb', 'sqs', 'ses', 'cognito', 'ec2'] as const satisfies readonly FaultService[];
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const POOL_CLIENT_NAME = 'darkroom-local';
@@ -90,7 +100,16 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const { resources } = loadManifest(opts.manifestPath ?? MANIFEST_PATH);
-  const [s3Port, ddbPort, sqsPort, sesPort, cognitoPort, ec2Port, identityPort] = (await pickPorts(7, opts.basePort ?? 0, host)) as [number, number, number, number, number, number, number];
+  // --- fault injection: the published ports belong to the fault fronts (faults/proxy.ts); the
+  // emulators listen behind them on free ports.
+  const published = await pickPorts(7, opts.basePort ?? 0, host);
+  // The Cognito Identity emulator has no fault front: it listens on the seventh published port itself.
+  const identityPort = published[6]!;
+  const [s3Port, ddbPort, sqsPort, sesPort, cognitoPort, ec2Port] = (await pickPorts(6, 0, host)) as [number, number, number, number, number, number];
+  const faults = new FaultRules([], opts.faultsSeed);
+  const fronts: FaultFront[] = [];
+  const publicUrl = (service: FaultService) => `http://${host}:${published[PORT_ORDER.indexOf(service)]}`;
+  // --- end fault injection
   const outbox = new Outbox(join(dataDir, 'outbox.jsonl'));
   const started: Emulator[][] = [];
 
@@ -100,14 +119,24 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       startSqs(join(dataDir, 'sqs'), host, sqsPort, REGION, log),
       startSes(host, sesPort, outbox),
       startCognito({
-        directory: join(dataDir, 'cognito'), host, port: cognitoPort, outboxFile: outbox.file,
+        directory: join(dataDir, 'cognito'), host, port: cognitoPort, outboxFile: outbox.file, issuerDomain: publicUrl('cognito'),
         pool: { name: awsName('users'), spec: resources.userPools.users!, clientName: POOL_CLIENT_NAME },
       }, log),
       startEc2(join(dataDir, 'ec2.json'), host, ec2Port),
     ] as const);
     const clientConfig = { region: REGION, credentials: CREDENTIALS };
+    // --- fault injection: a front on each published port; queues are created through the SQS front,
+    // so their URLs (which follow the Host header) name the published endpoint.
+    const targets = { s3: `http://${host}:${s3Port}`, dynamodb: ddb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, cognito: cognito.endpoint, ec2: ec2.endpoint };
+    const frontResults = await Promise.allSettled(PORT_ORDER.map((service, i) =>
+      startFaultFront(service, faults, host, published[i]!, targets[service])));
+    fronts.push(...frontResults.flatMap((r) => r.status === 'fulfilled' ? [r.value] : []));
+    const frontFailure = frontResults.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (frontFailure) throw frontFailure.reason;
+    const [s3Front, ddbFront, sqsFront, sesFront, cognitoFront, ec2Front] = fronts as [FaultFront, FaultFront, FaultFront, FaultFront, FaultFront, FaultFront];
+    // --- end fault injection
     const [queues, tables] = await Promise.all([
-      ensureQueues(new SQSClient({ ...clientConfig, endpoint: sqs.endpoint }), resources.queues),
+      ensureQueues(new SQSClient({ ...clientConfig, endpoint: sqsFront.endpoint }), resources.queues),
       ensureTables(new DynamoDBClient({ ...clientConfig, endpoint: ddb.endpoint }), resources.tables),
     ]);
     const { pool } = cognito;
@@ -149,7 +178,9 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
       resolved[`queue:${name}`] = q.url;
       resolved[`queue:${name}:dlq`] = q.dlqUrl;
     }
-    const endpoints = { s3: s3.endpoint, dynamodb: ddb.endpoint, sqs: sqs.endpoint, ses: ses.endpoint, cognito: cognito.endpoint, ec2: ec2.endpoint, cognitoIdentity: identity.endpoint };
+    const endpoints = { s3: s3Front.endpoint, dynamodb: ddbFront.endpoint, sqs: sqsFront.endpoint, ses: sesFront.endpoint, cognito: cognitoFront.endpoint, ec2: ec2Front.endpoint, cognitoIdentity: identity.endpoint };
+    // Faults start only now, so provisioning never meets them.
+    faults.add(opts.faults ?? []);
     const env: Record<string, string> = {
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
@@ -186,10 +217,13 @@ export async function startStack(opts: StackOptions): Promise<LocalStack> {
         await ses.collectMail();
         return outbox.list();
       },
-      stop: () => (stopping ??= ses.collectMail().catch(() => undefined).then(() => stopAll(started))),
+      faults,
+      stop: () => (stopping ??= ses.collectMail().catch(() => undefined).then(() => stopAll(started))
+        .then(async () => { await Promise.all(fronts.map((f) => f.close())); })),
     };
   } catch (error) {
     await stopAll(started);
+    await Promise.all(fronts.map((f) => f.close()));
     throw error;
   }
 }

@@ -14,7 +14,9 @@
  * batches in flight per worker; default the number of cores), DARKROOM_VISIBILITY_TIMEOUT (seconds a
  * received batch stays invisible; default each queue's own), DARKROOM_DRAIN_TIMEOUT (seconds a stop
  * waits for requests and batches in progress; default 30), DARKROOM_WORKERS_PAUSED=1 (SQS workers wait
- * for `POST /_local/workers/resume`, so a backlog can be built first). A literal (non-reference) manifest variable
+ * for `POST /_local/workers/resume`, so a backlog can be built first), DARKROOM_FAULTS (fault rules
+ * `service:error:probability[:operation],...`, changed at run time with `POST/GET/DELETE /_local/faults`;
+ * see docs/FAULTS.md) and DARKROOM_FAULTS_SEED (integer: reproducible fault draws). A literal (non-reference) manifest variable
  * already set in this process's environment keeps that value (tests shorten RECONCILE_AFTER_SECONDS).
  *
  * SIGINT/SIGTERM stop in order: the API answers 503 to new requests and finishes the ones in progress,
@@ -39,6 +41,10 @@ import { startSchedules } from './scheduler';
 import { startStack } from './stack';
 import { startWebSocketApis } from './websocket-gateway';
 import { chatPageRoute } from './chat-page';
+// --- fault injection
+import { faultsRoute } from './faults/proxy';
+import { faultOptionsFromEnvironment, FaultRuleError } from './faults/rules';
+// --- end fault injection
 
 // The SDK warns on every client that Node 20 loses support in 2027; Lambda runs nodejs22.x, and the
 // local stack is a development tool: say it once in the README instead of on every start.
@@ -62,11 +68,20 @@ function onSignal(signal: NodeJS.Signals): void {
 async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // --- supervised by supervise.cjs (npm start): its pipe on stdin closes only if it dies unannounced.
+  if (process.env.DARKROOM_SUPERVISED === '1') {
+    const crash = () => { killChildren(); process.exit(1); };
+    process.stdin.on('end', crash);
+    process.stdin.on('error', crash);
+    process.stdin.resume();
+  }
+  // --- end supervised
   const drainMs = Number(process.env.DARKROOM_DRAIN_TIMEOUT ?? 30) * 1000;
   const dataDir = resolve(ROOT, process.env.DARKROOM_DATA ?? '.local');
   const quiet = process.env.DARKROOM_QUIET === '1';
   const log = (line: string) => { if (!quiet) console.log(line); };
   const started = Date.now();
+  const faultOptions = faultOptionsFromEnvironment(process.env);
   const manifest = loadManifest();
   // The emulators' own chatter goes to a file; the console shows what runs where and each request.
   mkdirSync(dataDir, { recursive: true });
@@ -75,6 +90,7 @@ async function main(): Promise<void> {
     dataDir,
     basePort: process.env.DARKROOM_BASE_PORT === undefined ? 4566 : Number(process.env.DARKROOM_BASE_PORT),
     log: (line) => emulatorLog.write(`${new Date().toISOString()} ${line}\n`),
+    ...faultOptions,
   });
   shutdown = async (signal) => {
     console.log(`\n${signal}: stopping`);
@@ -152,6 +168,7 @@ async function main(): Promise<void> {
     log,
     localRoutes: [
       ...(chatSocket ? [chatPageRoute(chatSocket.url)] : []),
+      faultsRoute(stack.faults),
       async (request, url) => (request.method === 'GET' && url.pathname === '/_local/outbox')
         ? { status: 200, body: await stack.outbox() } : undefined,
       async (request, url) => {
@@ -208,6 +225,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  // A bad DARKROOM_FAULTS says which part is wrong; no stack trace needed.
+  if (error instanceof FaultRuleError) {
+    console.error(error.message);
+    process.exit(2);
+  }
   console.error(error);
   process.exit(1);
 });

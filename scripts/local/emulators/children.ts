@@ -4,9 +4,16 @@
  * that it is killed on stop and on exit, and on SIGINT/SIGTERM when no one else handles the signal
  * (start.ts does: it stops the stack in order and only then the children); its pid is written to a
  * pid file so a child orphaned by a SIGKILLed parent is reaped on the next start.
+ *
+ * Each child runs in its own session and process group (spawn `detached`), so the SIGINT a terminal
+ * sends to its foreground group on Ctrl-C reaches only the parent, which stops the children in order.
+ * A child still dies with its parent: the parent holds the child's stdin pipe, which the kernel
+ * closes when the parent exits in any way (SIGKILL included); the Node children exit on its end
+ * (exitWithParent), and a command that cannot watch it (the JVM) runs under watchdog.cjs, which does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const live = new Set<ChildProcess>();
@@ -14,8 +21,18 @@ let hooksInstalled = false;
 
 /** SIGKILLs every child still running (the forced way out: a second Ctrl-C, or exit). */
 export function killChildren(): void {
-  for (const child of live) child.kill('SIGKILL');
+  for (const child of live) killGroup(child.pid, 'SIGKILL');
   live.clear();
+}
+
+/** Signals the process group a detached child leads (the child and anything it started). */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone already
+  }
 }
 
 function installExitHooks(): void {
@@ -45,6 +62,11 @@ export interface ChildOptions {
   pidFile: string;
   /** Substring of /proc/<pid>/cmdline proving a stale pid is ours. */
   pidMarker: string;
+  /**
+   * Run the command under watchdog.cjs, which stops it when this process dies; for a command that does
+   * not exit by itself when its stdin closes (the Node children do: exitWithParent).
+   */
+  watchdog?: boolean;
   log: (line: string) => void;
 }
 
@@ -64,11 +86,26 @@ function reapStale(pidFile: string, marker: string): void {
   try {
     pid = Number(readFileSync(pidFile, 'utf8').trim());
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (pid > 0 && cmdline.includes(marker)) process.kill(pid, 'SIGKILL');
+    if (!(pid > 0 && cmdline.includes(marker))) return;
   } catch {
-    // no pid file, or the process is gone: nothing to reap
+    return; // no pid file, or the process is gone: nothing to reap
+  }
+  // The stale child led its own process group: kill what it started too, and wait (up to 5 s) until
+  // it is gone, so its port is free for the new child.
+  killGroup(pid, 'SIGKILL');
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline && existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(procStatus(pid))) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
   }
 }
+
+const procStatus = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return '';
+  }
+};
 
 /**
  * Spawns a child with piped stdout/stderr (forwarded to `log` line by line) and registers it for cleanup.
@@ -77,7 +114,8 @@ function reapStale(pidFile: string, marker: string): void {
 export function spawnChild(opts: ChildOptions): Child {
   installExitHooks();
   reapStale(opts.pidFile, opts.pidMarker);
-  const child = spawn(opts.command, opts.args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const [command, args] = opts.watchdog ? [process.execPath, [join(__dirname, 'watchdog.cjs'), opts.command, ...opts.args]] : [opts.command, opts.args];
+  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   live.add(child);
   if (child.pid) writeFileSync(opts.pidFile, String(child.pid));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -108,7 +146,7 @@ export function spawnChild(opts: ChildOptions): Child {
           lineWaiters.delete(waiter);
           child.off('exit', onExit);
           if (error) {
-            child.kill('SIGKILL');
+            killGroup(child.pid, 'SIGKILL');
             reject(error);
           } else resolve(match as RegExpMatchArray);
         }
@@ -119,7 +157,7 @@ export function spawnChild(opts: ChildOptions): Child {
     async stop(graceMs = 3_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },

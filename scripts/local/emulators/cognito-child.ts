@@ -14,12 +14,14 @@ export interface CognitoChildConfig {
   host: string;
   port: number;
   outboxFile: string;
+  /** Tokens' issuer base when clients reach Cognito at another endpoint (the fault front); default this server. */
+  issuerDomain?: string;
   pool: { name: string; spec: UserPoolSpec; clientName: string };
 }
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.DARKROOM_COGNITO_CONFIG ?? '{}') as CognitoChildConfig;
-  const server = await startCognito(config.directory, config.host, config.port, new Outbox(config.outboxFile), (line) => console.log(line));
+  const server = await startCognito(config.directory, config.host, config.port, new Outbox(config.outboxFile), (line) => console.log(line), config.issuerDomain);
   const pool = await server.ensurePool(config.pool.name, config.pool.spec, config.pool.clientName);
   exitWithParent(() => server.stop());
   console.log(`COGNITO_READY ${JSON.stringify(pool)}`);

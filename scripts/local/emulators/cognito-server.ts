@@ -48,9 +48,10 @@ function capturingMessages(outbox: Outbox, log: (line: string) => void): Message
 
 /**
  * Starts cognito-local on `host:port` with its JSON databases in `dir`.
+ * @param issuerDomain - base of the tokens' `iss` (`<issuerDomain>/<poolId>`); default this server's endpoint
  * @throws Error if the port is taken.
  */
-export async function startCognito(dir: string, host: string, port: number, outbox: Outbox, log: (line: string) => void): Promise<CognitoServer> {
+export async function startCognito(dir: string, host: string, port: number, outbox: Outbox, log: (line: string) => void, issuerDomain = `http://${host}:${port}`): Promise<CognitoServer> {
   const endpoint = `http://${host}:${port}`;
   const logger = pino({ level: 'warn', base: null }, { write: (line: string) => log(`[cognito] ${line.trim()}`) });
   const ctx: Context = { logger };
@@ -58,7 +59,7 @@ export async function startCognito(dir: string, host: string, port: number, outb
     ...DefaultConfig,
     // Usernames are not e-mails in Darkroom (login by e-mail goes through ListUsers in our code).
     UserPoolDefaults: { UsernameAttributes: [] },
-    TokenConfig: { IssuerDomain: endpoint },
+    TokenConfig: { IssuerDomain: issuerDomain },
     ServerConfig: { port, hostname: host, development: false, https: false },
   };
   const clock = new DateClock();
@@ -80,7 +81,7 @@ export async function startCognito(dir: string, host: string, port: number, outb
 
   return {
     endpoint,
-    issuerDomain: endpoint,
+    issuerDomain,
     async ensurePool(name, spec, clientName) {
       const pools = await cognito.listUserPools(ctx);
       let poolId = pools.find((p) => p.Name === name)?.Id;

@@ -30,5 +30,5 @@ export async function startCognito(config: CognitoChildConfig, log: (line: strin
   });
   const [, pool = '{}'] = await child.waitForLine(/^COGNITO_READY (.*)$/);
   const endpoint = `http://${config.host}:${config.port}`;
-  return { endpoint, issuerDomain: endpoint, pool: JSON.parse(pool) as { id: string; clientId: string }, stop: () => child.stop() };
+  return { endpoint, issuerDomain: config.issuerDomain ?? endpoint, pool: JSON.parse(pool) as { id: string; clientId: string }, stop: () => child.stop() };
 }

@@ -22,6 +22,7 @@ export async function startDynamoDb(dir: string, host: string, port: number, log
     cwd: EMULATOR_DIR,
     pidFile: join(dir, 'java.pid'),
     pidMarker: 'DynamoDBLocal.jar',
+    watchdog: true,
     log,
   });
   const endpoint = `http://${host}:${port}`;
