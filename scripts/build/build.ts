@@ -42,6 +42,14 @@ const common: BuildOptions = {
 };
 
 /**
+ * Packages that read data files next to their own module at run time (`path.join(__dirname, ...)`), by
+ * package: the folders to ship. A bundle that includes one gets those folders beside its index.js, which
+ * is where the bundled `__dirname` points (/var/task on Lambda). Without them the package finds nothing:
+ * @touch4it/ical-timezones then answers no VTIMEZONE at all.
+ */
+const RUNTIME_FILES: Record<string, string[]> = { '@touch4it/ical-timezones': ['zones'] };
+
+/**
  * Bundles one function into `<dist>/functions/<name>/index.js` and zips it to `<dist>/functions/<name>.zip`.
  * @returns a line for the build report (name, zip size, layers)
  * @throws Error when esbuild fails, or the function imports sharp without the sharp layer
@@ -65,7 +73,10 @@ export async function buildFunction(fn: FunctionSpec, dist = DIST): Promise<stri
   if (!layers.includes('sharp') && bundled.some((input) => input.includes('node_modules/sharp/'))) {
     throw new Error(`${fn.name} imports sharp but does not list the sharp layer in functions/manifest.json`);
   }
-  const size = await writeZip(join(dist, 'functions', `${fn.name}.zip`), [['index.js', join(outdir, 'index.js')], ['index.js.map', join(outdir, 'index.js.map')]]);
+  const dataFiles = Object.entries(RUNTIME_FILES)
+    .filter(([name]) => bundled.some((input) => input.includes(`node_modules/${name}/`)))
+    .flatMap(([name, folders]) => folders.map((folder): [string, string] => [folder, join(ROOT, 'node_modules', name, folder)]));
+  const size = await writeZip(join(dist, 'functions', `${fn.name}.zip`), [['index.js', join(outdir, 'index.js')], ['index.js.map', join(outdir, 'index.js.map')], ...dataFiles]);
   return `${fn.name.padEnd(36)} ${(size / 1024).toFixed(0).padStart(6)} KiB  layers: ${layers.join(', ') || '-'}`;
 }
 

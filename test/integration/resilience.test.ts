@@ -31,7 +31,7 @@ const portFree = (port: number) => new Promise<boolean>((done) => {
 });
 
 /**
- * Seven consecutive free ports (six emulators and the API), so a restarted stack keeps its endpoints and
+ * Nine consecutive free ports (seven emulators, the API and, at the API's port + 1, the WebSocket API), so a restarted stack keeps its endpoints and
  * issued URLs. They are taken below the kernel's ephemeral range (ip_local_port_range, 32768-60999 by
  * default): while the stack is down between a kill and its restart, no outgoing connection of this
  * machine can be given one of them as its source port and make the restart fail with EADDRINUSE.
@@ -39,7 +39,7 @@ const portFree = (port: number) => new Promise<boolean>((done) => {
 async function freeBase(): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await Promise.all(Array.from({ length: 7 }, (_, i) => portFree(base + i)));
+    const free = await Promise.all(Array.from({ length: 9 }, (_, i) => portFree(base + i)));
     if (free.every(Boolean)) return base;
   }
 }
@@ -68,7 +68,7 @@ afterAll(async () => { if (stack) await stopStack(stack.pid, stack.dir); });
 test('a burst survives SIGKILL and SIGTERM of the stack: nothing lost, nothing duplicated, no 5xx outside the shutdown', async () => {
   const base = await freeBase();
   const env = {
-    PORT: String(base + 6), DARKROOM_BASE_PORT: String(base), DARKROOM_QUIET: '1', DARKROOM_SCHEDULES: 'off',
+    PORT: String(base + 7), DARKROOM_BASE_PORT: String(base), DARKROOM_QUIET: '1', DARKROOM_SCHEDULES: 'off',
     DARKROOM_RETRY_DELAY: '1',
     // Batches in flight at the SIGKILL come back after 65 s instead of the queue's 360 s: still above
     // the worker's 60 s timeout, after which its idempotency record no longer says "in progress" (as
