@@ -1,10 +1,8 @@
 // ESLint rule darkroom/no-cross-service-import: a file under functions/<a>/ imports nothing from
-// functions/<b>/ (b != a), except the auth domain's public entry functions/auth/lib/index.ts.
-// What two services share lives in layers/ (DESIGN.md §1). Imports are resolved against the file's
-// folder, so any spelling of the path ('../../photos/lib/x', '../../../functions/photos/...') is caught.
+// functions/<b>/ (b != a), with no exception: what two services share lives in layers/ (DESIGN.md §1),
+// e.g. the account sessions auth, photos and social use are layers/accounts (@darkroom/accounts).
+// Imports are resolved against the file's folder, so any spelling of the path ('../../photos/lib/x', '../../../functions/photos/...') is caught.
 import { dirname, relative, resolve, sep } from 'node:path';
-
-const ALLOWED = ['auth/lib/index', 'auth/lib'];
 
 /** @type {import('eslint').Rule.RuleModule} */
 export default {
@@ -13,7 +11,7 @@ export default {
     docs: { description: 'A service does not import another service\'s folder; shared code belongs in layers/.' },
     schema: [],
     messages: {
-      crossService: "functions/{{from}}/ imports functions/{{to}}/ ('{{source}}'): move what both need to layers/, or import functions/auth/lib/index.ts.",
+      crossService: "functions/{{from}}/ imports functions/{{to}}/ ('{{source}}'): move what both need to layers/.",
     },
   },
   create(context) {
@@ -30,7 +28,6 @@ export default {
       if (typeof source !== 'string' || !source.startsWith('.')) return;
       const target = serviceOf(resolve(dirname(context.filename), source));
       if (!target || target.service === from.service) return;
-      if (ALLOWED.includes(`${target.service}/${target.rest}`)) return;
       context.report({ node, messageId: 'crossService', data: { from: from.service, to: target.service, source } });
     };
     return {

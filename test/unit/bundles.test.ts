@@ -42,6 +42,15 @@ it('leaves sharp to the sharp layer and @darkroom/jwt to the jwt layer', async (
   expect(upload).not.toMatch(/SimpleJwksCache/);
 }, 60_000);
 
+it('bundles @darkroom/accounts into the functions that log in (a workspace package, like the runtime, not a Lambda layer)', async () => {
+  await buildFunction(spec('photos-login'), dist);
+  const { readFileSync } = await import('node:fs');
+  const login = readFileSync(join(dist, 'functions', 'photos-login', 'index.js'), 'utf8');
+  expect(login).not.toMatch(/require\("@darkroom\/accounts"\)/);
+  // The failed-login limits' key prefixes: logIn's limiter is in the bundle.
+  expect(login).toMatch(/"LOGINALL"/);
+}, 60_000);
+
 it('refuses to bundle sharp into a function that does not list the sharp layer', async () => {
   const thumbnail = spec('media-thumbnail');
   await expect(buildFunction({ ...thumbnail, name: 'no-layer', layers: [] }, dist)).rejects.toThrow(/sharp layer/);

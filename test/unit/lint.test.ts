@@ -27,9 +27,14 @@ describe('the no-cross-service-import lint rule', () => {
     expect(crossServiceErrors('functions/photos/login/x.ts', "import { logIn } from '../../auth/lib/sessions';\nexport const x = logIn;\n")).toHaveLength(1);
   });
 
-  it('allows the auth domain\'s public entry, the service\'s own code and the layers', () => {
-    expect(crossServiceErrors('functions/photos/login/x.ts', "import { logIn } from '../../auth/lib/index';\nexport const x = logIn;\n")).toEqual([]);
-    expect(crossServiceErrors('functions/photos/login/x.ts', "import { logIn } from '../../auth/lib';\nexport const x = logIn;\n")).toEqual([]);
+  it('has no exception: not even an entry module of another service', () => {
+    expect(crossServiceErrors('functions/photos/login/x.ts', "import { logIn } from '../../auth/lib/index';\nexport const x = logIn;\n")).toHaveLength(1);
+    expect(crossServiceErrors('functions/photos/login/x.ts', "import { logIn } from '../../auth/lib';\nexport const x = logIn;\n")).toHaveLength(1);
+    expect(crossServiceErrors('functions/social/logout/x.ts', "export { accountsDeps } from '../../auth/lib/index';\n")).toHaveLength(1);
+  });
+
+  it('allows the service\'s own code and the layers', () => {
+    expect(crossServiceErrors('functions/photos/login/x.ts', "import { logIn } from '@darkroom/accounts';\nexport const x = logIn;\n")).toEqual([]);
     expect(crossServiceErrors('functions/photos/list/x.ts', "import { photosDeps } from '../lib/deps';\nimport { logger } from '@darkroom/runtime';\nexport const x = [photosDeps, logger];\n")).toEqual([]);
     expect(crossServiceErrors('scripts/bench/x.ts', "import { processRecord } from '../../functions/media/lib/pipeline';\nexport const x = processRecord;\n")).toEqual([]);
   });

@@ -1,6 +1,6 @@
+import { accountsDeps } from '@darkroom/accounts';
 import { httpHandler, respond } from '@darkroom/runtime';
 import { forgotPassword } from '../lib/accounts';
-import { accountsDeps } from '../lib/deps';
 import { schema } from './schema';
 
 const deps = accountsDeps();

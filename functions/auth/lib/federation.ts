@@ -1,6 +1,6 @@
 import { AdminLinkProviderForUserCommand, ListUsersCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
-import { filterValue } from './accounts';
+import { filterValue } from '@darkroom/accounts';
 
 /** Federated users' usernames are `<Provider>_<provider's subject>`, e.g. `Google_1234567890`. */
 const FEDERATED_USERNAME = /^(Google|Facebook|LoginWithAmazon|SignInWithApple)_(.+)$/i;

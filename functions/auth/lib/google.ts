@@ -1,6 +1,6 @@
 import type { RevocationStore, TokenVerifier } from '@darkroom/jwt';
 import { DomainError, badRequest, logger } from '@darkroom/runtime';
-import { admitSession, sessionTokens, type SessionTokens } from './sessions';
+import { admitSession, sessionTokens, type SessionTokens } from '@darkroom/accounts';
 
 /**
  * The error codes of an OAuth 2.0 token endpoint (RFC 6749 section 5.2): the only part of its answer a

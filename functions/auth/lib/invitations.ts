@@ -1,7 +1,8 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Caller } from '@darkroom/jwt';
 import { badRequest, forbidden } from '@darkroom/runtime';
-import { LIMITS, takeAttempt, type LimitsDeps } from './limits';
+import { takeAttempt, type LimitsDeps } from '@darkroom/accounts';
+import { LIMITS } from './limits';
 
 /** What sending invitations needs: SES, the sender address, and the auth table for the daily limit. */
 export interface InvitationDeps extends LimitsDeps {

@@ -1,6 +1,5 @@
-/** JSON Schema pieces the auth routes share. Limits are Cognito's (username 128, password 256 characters). */
-export const username = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$' } as const;
-export const password = { type: 'string', minLength: 1, maxLength: 256 } as const;
+/** JSON Schema pieces the auth routes share; `username` and `password` are the accounts layer's (photos' login takes them too). */
+export { username, password } from '@darkroom/accounts';
 export const email = { type: 'string', format: 'email', maxLength: 254 } as const;
 export const confirmCode = { type: 'string', minLength: 1, maxLength: 16, pattern: '^[0-9A-Za-z]+$' } as const;
 /** Cognito refresh tokens are JWE compact strings of a few KB; cognito-local's are UUIDs. */
@@ -15,7 +14,7 @@ const responseUsername = { type: 'string', minLength: 1 } as const;
 /** How Cognito delivered a code: `email` (the pool verifies e-mail addresses). */
 export const delivery = { type: 'string', enum: ['email', 'sms'] } as const;
 
-/** `data` of a login or refresh: seed 003's tokens (see SessionTokens in lib/sessions.ts). */
+/** `data` of a login or refresh: seed 003's tokens (see SessionTokens of @darkroom/accounts, layers/accounts/src/sessions.ts). */
 export const sessionTokens = {
   type: 'object',
   properties: {

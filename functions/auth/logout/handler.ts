@@ -1,6 +1,5 @@
+import { accountsDeps, logOut } from '@darkroom/accounts';
 import { httpHandler, respond } from '@darkroom/runtime';
-import { accountsDeps } from '../lib/deps';
-import { logOut } from '../lib/sessions';
 import { schema } from './schema';
 
 const deps = accountsDeps();

@@ -1,6 +1,7 @@
+import { logIn } from '@darkroom/accounts';
 import { httpHandler, respond } from '@darkroom/runtime';
 import { sessionDeps } from '../lib/deps';
-import { bearer, logIn, withCredentials } from '../lib/sessions';
+import { bearer, withCredentials } from '../lib/sessions';
 import { schema } from './schema';
 
 const deps = sessionDeps();

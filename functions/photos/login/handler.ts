@@ -1,5 +1,5 @@
 import { httpHandler } from '@darkroom/runtime';
-import { accountsDeps, logIn } from '../../auth/lib/index';
+import { accountsDeps, logIn } from '@darkroom/accounts';
 import { schema } from './schema';
 
 const deps = accountsDeps();

@@ -1,5 +1,5 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
-import { password, username } from '../../auth/lib/index';
+import { password, username } from '@darkroom/accounts';
 
 /** POST /photos/login (seed 002): `username` is the Cognito username or the account's e-mail. */
 export const schema = {

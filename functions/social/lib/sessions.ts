@@ -1,13 +1,13 @@
+import { logOut as endSessions, type AccountsDeps } from '@darkroom/accounts';
 import type { Caller } from '@darkroom/jwt';
-import { logOut as endSessions, type accountsDeps } from '../../auth/lib/index';
 import { requireSelf } from './profiles/use-cases';
 
-/** What logging out needs: the auth service's accounts dependencies (Cognito, pool, revocation store). */
-export type LogoutDeps = ReturnType<typeof accountsDeps>;
+/** What logging out needs: the accounts layer's dependencies (Cognito, pool, revocation store). */
+export type LogoutDeps = AccountsDeps;
 
 /**
- * `PUT /user/{id}/logout`: ends every session of the caller exactly as `/auth/logout` does (auth's
- * public entry): the JWT layer's revocation record (every Darkroom route then answers 401 to the
+ * `PUT /user/{id}/logout`: ends every session of the caller exactly as `/auth/logout` does (the
+ * accounts layer's `logOut`): the JWT layer's revocation record (every Darkroom route then answers 401 to the
  * caller's earlier ID and access tokens) and Cognito's global sign-out (refresh tokens stop working).
  * @throws DomainError 403 for another user's id
  */

@@ -1,5 +1,5 @@
 import { httpHandler } from '@darkroom/runtime';
-import { accountsDeps } from '../../auth/lib/index';
+import { accountsDeps } from '@darkroom/accounts';
 import { logOut } from '../lib/sessions';
 import { socialDeps } from '../lib/deps';
 import { closingAfter, deliveryDeps, disconnectUser } from '../lib/chat/delivery';

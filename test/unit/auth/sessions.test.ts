@@ -5,7 +5,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestIssuer } from '../../support/tokens';
-import { sourceKey } from '../../../functions/auth/lib/limits';
+import { sourceKey } from '@darkroom/accounts';
 import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { call, cognitoFailure, cognitoMock, dynamoMock, IDENTITY, identityMock, resetMocks, useTestIssuer } from './support';
 

@@ -22,7 +22,7 @@ import { registerWorker } from '../../../functions/datasets/lib/balancer';
 import { VisualRepository } from '../../../functions/visual/lib/repository';
 import { PhotosRepository } from '../../../functions/photos/lib/records';
 import { ImagesRepository } from '../../../functions/images/lib/records';
-import { takeAttempt } from '../../../functions/auth/lib/limits';
+import { takeAttempt } from '@darkroom/accounts';
 import { dynamoRevocationStore } from '../../../layers/runtime/src/revocations';
 import { conditionFailed, transactWrite } from '../../../layers/runtime/src/dynamodb';
 
