@@ -17,6 +17,9 @@ const common = {
   // everything else in node_modules is CommonJS and stays untransformed.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|archiver|zip-stream|compress-commons|crc32-stream|is-stream)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // Build output and local data are not sources: dist/layers/jwt/package.json (the built layer) would
+  // otherwise be a second `@darkroom/jwt` in jest's module map once anything has been built.
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.local/'],
 };
 
 /** @type {import('jest').Config} */
