@@ -14,19 +14,11 @@ import { importCalendar } from '../../functions/social/lib/calendar/import';
 import type { CalendarDeps } from '../../functions/social/lib/calendar/repository';
 import { buildEvent, type EventRecord } from '../../functions/social/lib/events/model';
 import type { Profile } from '../../functions/social/lib/profiles/model';
+import { random } from './random';
 
 const ZONES = ['Europe/Berlin', 'America/Vancouver', 'Asia/Tokyo'];
 const NOW = Date.parse('2026-12-01T00:00:00Z');
 
-/** A deterministic pseudo-random generator (mulberry32), so every run measures the same files. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const two = (n: number) => String(n).padStart(2, '0');
 const local = (ms: number) => { const d = new Date(ms); return `${d.getUTCFullYear()}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}T${two(d.getUTCHours())}${two(d.getUTCMinutes())}00`; };
 

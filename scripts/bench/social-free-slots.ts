@@ -10,21 +10,13 @@ import { DateTime } from 'luxon';
 import { RRule } from 'rrule';
 import { busyIntervals, type EventRecord } from '../../functions/social/lib/events/model';
 import { commonFreeSlots, freeSlots } from '../../functions/social/lib/events/slots';
+import { random } from './random';
 
 const ZONES = ['Europe/Berlin', 'America/Vancouver', 'UTC', 'Asia/Tokyo'];
 const FROM = Date.parse('2026-03-01T00:00:00Z'); // spans the spring DST changes of Berlin and Vancouver
 const TO = FROM + 90 * 86_400_000;
 const WEEKDAYS = [RRule.SU, RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA];
 
-/** A deterministic pseudo-random generator (mulberry32), so every run measures the same calendars. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function calendar(seed: number, recurring = 200, single = 500): EventRecord[] {
   const next = random(seed);

@@ -46,14 +46,12 @@ function record(key: string, size: number): S3EventRecord {
 }
 
 /**
- * The worker code path (processRecord) in this process, S3 and SQS mocked in memory as in
- * {@link benchThumbnails}, over `photos` with `concurrency` records processed at once (what the
- * local stack's pollers run: pollers x batch size).
- * @returns images per second
- * @throws Error when a photo does not come out as a ready thumbnail
+ * The worker's dependencies with S3 and SQS mocked in memory (aws-sdk-client-mock): GetObject answers
+ * with `byKey`'s bytes for the key, PutObject succeeds, and every thumbnail event sent is counted
+ * (`ready()`, back to 0 with `resetReady()`); `restore()` puts the real clients back.
+ * @throws Error (from the SQS send) when an event other than `thumbnail.ready` is sent
  */
-export async function codePathThroughput(photos: Array<{ name: string; data: Buffer }>, concurrency: number): Promise<number> {
-  const byKey = new Map(photos.map((p, i) => [`bench/images/${i}-${p.name}`, p.data]));
+function mockedWorker(byKey: Map<string, Buffer>) {
   const s3 = mockClient(S3Client);
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => ({ Body: sdkStreamMixin(Readable.from([byKey.get(input.Key)!])) }));
   s3.on(PutObjectCommand).resolves({});
@@ -69,6 +67,25 @@ export async function codePathThroughput(photos: Array<{ name: string; data: Buf
     s3: new S3Client({ region: 'us-east-1' }), sqs: new SQSClient({ region: 'us-east-1' }), thumbnailsBucket: 'thumbnails',
     eventQueues: { images: 'thumbnail-events' },
   };
+  return {
+    deps,
+    ready: () => ready,
+    resetReady: () => { ready = 0; },
+    restore: () => { s3.restore(); sqs.restore(); },
+  };
+}
+
+/**
+ * The worker code path (processRecord) in this process, S3 and SQS mocked in memory as in
+ * {@link benchThumbnails}, over `photos` with `concurrency` records processed at once (what the
+ * local stack's pollers run: pollers x batch size).
+ * @returns images per second
+ * @throws Error when a photo does not come out as a ready thumbnail
+ */
+export async function codePathThroughput(photos: Array<{ name: string; data: Buffer }>, concurrency: number): Promise<number> {
+  const byKey = new Map(photos.map((p, i) => [`bench/images/${i}-${p.name}`, p.data]));
+  const worker = mockedWorker(byKey);
+  const { deps } = worker;
   try {
     const keys = [...byKey.keys()];
     let next = 0;
@@ -80,11 +97,10 @@ export async function codePathThroughput(photos: Array<{ name: string; data: Buf
       }
     }));
     const seconds = (performance.now() - started) / 1000;
-    if (ready !== keys.length) throw new Error(`only ${ready} of ${keys.length} thumbnails recorded`);
+    if (worker.ready() !== keys.length) throw new Error(`only ${worker.ready()} of ${keys.length} thumbnails recorded`);
     return keys.length / seconds;
   } finally {
-    s3.restore();
-    sqs.restore();
+    worker.restore();
   }
 }
 
@@ -95,21 +111,8 @@ export async function benchThumbnails(): Promise<{ bare: number; codePath: numbe
   const megapixels = (await Promise.all(photos.map(async (p) => { const m = await sharp(p.data).metadata(); return (m.width * m.height) / 1e6; })))
     .reduce((a, b) => a + b, 0);
   const byKey = new Map(photos.map((p) => [`bench/images/${p.name}`, p.data]));
-  const s3 = mockClient(S3Client);
-  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => ({ Body: sdkStreamMixin(Readable.from([byKey.get(input.Key)!])) }));
-  s3.on(PutObjectCommand).resolves({});
-  let ready = 0;
-  const sqs = mockClient(SQSClient);
-  sqs.on(SendMessageCommand).callsFake((input: { MessageBody: string }) => {
-    const event = JSON.parse(input.MessageBody) as { type: string; rest: string; reason?: string };
-    if (event.type !== 'thumbnail.ready') throw new Error(`${event.rest}: ${event.reason}`);
-    ready++;
-    return { MessageId: String(ready) };
-  });
-  const deps = {
-    s3: new S3Client({ region: 'us-east-1' }), sqs: new SQSClient({ region: 'us-east-1' }), thumbnailsBucket: 'thumbnails',
-    eventQueues: { images: 'thumbnail-events' },
-  };
+  const worker = mockedWorker(byKey);
+  const { deps } = worker;
 
   for (const p of photos.slice(0, 2)) { await bare(p.data); await processRecord(deps, record(`bench/images/${p.name}`, p.data.length)); }
 
@@ -124,18 +127,17 @@ export async function benchThumbnails(): Promise<{ bare: number; codePath: numbe
   for (let round = 0; round < rounds; round++) {
     let a = 0;
     let b = 0;
-    ready = 0;
+    worker.resetReady();
     for (const [i, p] of photos.entries()) {
       const runA = () => bare(p.data);
       const runB = () => processRecord(deps, record(`bench/images/${p.name}`, p.data.length));
       if ((i + round) % 2 === 0) { a += await timed(runA); b += await timed(runB); } else { b += await timed(runB); a += await timed(runA); }
     }
-    if (ready !== photos.length) throw new Error(`only ${ready} of ${photos.length} thumbnails recorded`);
+    if (worker.ready() !== photos.length) throw new Error(`only ${worker.ready()} of ${photos.length} thumbnails recorded`);
     bareTimes.push(a);
     codeTimes.push(b);
   }
-  s3.restore();
-  sqs.restore();
+  worker.restore();
   const ratios = bareTimes.map((b, i) => b / codeTimes[i]!);
   const bareSeconds = median(bareTimes);
   const codeSeconds = median(codeTimes);

@@ -8,6 +8,7 @@
 import sharp from 'sharp';
 import { ffmpegPath, run } from '../../functions/visual/lib/analysers/ffmpeg';
 import type { FindingCategory } from '../../functions/visual/lib/model';
+import { random as seededRandom } from './random';
 
 /** One labelled case: its bytes, its media type and the categories an analyser should report. */
 export interface LabelledCase {
@@ -16,18 +17,6 @@ export interface LabelledCase {
   contentType: string;
   bytes: Buffer;
   labels: FindingCategory[];
-}
-
-/** mulberry32: a small seeded PRNG, so the set is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TITLES = ['Orders', 'Inbox', 'Settings', 'Profile', 'Photos', 'Library', 'Checkout', 'Messages'];
@@ -43,7 +32,7 @@ interface ScreenOptions { seed: number; nullLabel?: boolean; faintText?: boolean
 
 /** An app screen as SVG: status bar, coloured header, a picture, a list of items, a button. */
 function screenSvg(options: ScreenOptions): { svg: string; width: number; height: number } {
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const phone = random() < 0.6;
   const [width, height] = phone ? [720, 1280] : [1280, 800];

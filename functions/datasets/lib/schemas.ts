@@ -27,6 +27,23 @@ export const typeMethod = { type: 'string', enum: TYPE_METHODS } as const;
 export const taskId = { type: 'string', pattern: '^[0-9a-f]{32}$' } as const;
 export const bytes = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 
+/**
+ * The body of a route that acts on one project: seed 003's token fields, `project_id`, then the
+ * route's own `properties`; `project_id` is required, then `required`; no other field is accepted.
+ */
+export const projectBody = <const P extends Record<string, unknown>, const R extends readonly string[]>(properties: P, required: R) => ({
+  type: 'object',
+  properties: { ...tokenFields, project_id: projectId, ...properties },
+  required: ['project_id', ...required],
+  additionalProperties: false,
+}) as const;
+
+/** `ls_object_info`: 1 to `max` objects with exactly `properties` (of which `required` must be present). */
+export const objectList = <const P extends Record<string, unknown>, const R extends readonly string[]>(max: number, properties: P, required: R) => ({
+  type: 'array', minItems: 1, maxItems: max,
+  items: { type: 'object', properties, required, additionalProperties: false },
+}) as const;
+
 
 // ----- response shapes (contracts) -----
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
@@ -51,6 +68,10 @@ export const projectRef = {
   properties: { project_id: { type: 'string' }, s3_prefix: { type: 'string', description: '`<bucket>/<identity_id>/<project_id>`' } },
   required: ['project_id', 's3_prefix'],
 } as const;
+/** An array of objects with `properties`, of which `required` are always present (a response's `items`). */
+export const objectArray = <const P extends Record<string, unknown>, const R extends readonly string[]>(properties: P, required: R) => ({
+  type: 'array', items: { type: 'object', properties, required },
+}) as const;
 export const classType = nullable({ type: 'string', enum: CLASS_TYPES });
 export const typedString = { type: 'object', properties: { S: { type: 'string' } }, required: ['S'] } as const;
 export const typedNumber = { type: 'object', properties: { N: { type: 'string' } }, required: ['N'] } as const;

@@ -1,14 +1,9 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
-import { projectId, projectName, tokenFields } from '../lib/schemas';
+import { projectBody, projectName } from '../lib/schemas';
 
 /** POST /projects/delete (seed 003). */
 export const schema = {
-  body: {
-    type: 'object',
-    properties: { ...tokenFields, project_id: projectId, project_name: projectName },
-    required: ['project_id', 'project_name'],
-    additionalProperties: false,
-  },
+  body: projectBody({ project_name: projectName }, ['project_name']),
 } as const satisfies RouteSchema;
 
 export const contract = {

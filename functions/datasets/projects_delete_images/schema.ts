@@ -1,27 +1,12 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
 import { MAX_REGISTER_OBJECTS } from '../lib/limits';
-import { bytes, filename, projectId, tokenFields, typeMethod } from '../lib/schemas';
+import { bytes, filename, objectList, projectBody, typeMethod } from '../lib/schemas';
 
 /** POST /projects/delete_images (seed 003). `size` is accepted for compatibility; the stored size is what counts. */
 export const schema = {
-  body: {
-    type: 'object',
-    properties: {
-      ...tokenFields,
-      project_id: projectId,
-      ls_object_info: {
-        type: 'array', minItems: 1, maxItems: MAX_REGISTER_OBJECTS,
-        items: {
-          type: 'object',
-          properties: { filename, type_method: typeMethod, size: bytes },
-          required: ['filename', 'type_method'],
-          additionalProperties: false,
-        },
-      },
-    },
-    required: ['project_id', 'ls_object_info'],
-    additionalProperties: false,
-  },
+  body: projectBody({
+    ls_object_info: objectList(MAX_REGISTER_OBJECTS, { filename, type_method: typeMethod, size: bytes }, ['filename', 'type_method']),
+  }, ['ls_object_info']),
 } as const satisfies RouteSchema;
 
 const entry = { type: 'object', properties: { filename: { type: 'string' }, type_method: { type: 'string' } }, required: ['filename', 'type_method'] } as const;

@@ -1,6 +1,6 @@
 import { cursorSchema, nextCursorSchema, type RouteContract, type RouteSchema } from '@darkroom/runtime';
 import { LIST_DATA_PAGE } from '../lib/limits';
-import { classType, filename, projectId, tokenFields, typeMethod } from '../lib/schemas';
+import { classType, filename, objectArray, projectBody, projectId, typeMethod } from '../lib/schemas';
 
 const pageToken = {
   type: 'object',
@@ -14,19 +14,12 @@ const pageToken = {
  * page's token; or, Darkroom's convention, `cursor` is the previous page's `next_cursor`.
  */
 export const schema = {
-  body: {
-    type: 'object',
-    properties: {
-      ...tokenFields,
-      project_id: projectId,
-      type_method: typeMethod,
-      num_limit: { type: 'integer', minimum: 1, maximum: LIST_DATA_PAGE.max, description: `default ${LIST_DATA_PAGE.default}` },
-      next_token: { anyOf: [{ const: '' }, { type: 'null' }, pageToken] },
-      cursor: cursorSchema,
-    },
-    required: ['project_id', 'type_method'],
-    additionalProperties: false,
-  },
+  body: projectBody({
+    type_method: typeMethod,
+    num_limit: { type: 'integer', minimum: 1, maximum: LIST_DATA_PAGE.max, description: `default ${LIST_DATA_PAGE.default}` },
+    next_token: { anyOf: [{ const: '' }, { type: 'null' }, pageToken] },
+    cursor: cursorSchema,
+  }, ['type_method']),
 } as const satisfies RouteSchema;
 
 export const contract = {
@@ -38,17 +31,10 @@ export const contract = {
       body: {
         type: 'object',
         properties: {
-          items: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                filename: { type: 'string' }, s3_key: { type: 'string', description: '`<bucket>/<identity_id>/<project_id>/...`' },
-                gen_id: { type: 'string' }, classtype: classType, size: { type: 'integer', description: 'bytes' },
-              },
-              required: ['filename', 's3_key', 'gen_id', 'classtype'],
-            },
-          },
+          items: objectArray({
+            filename: { type: 'string' }, s3_key: { type: 'string', description: '`<bucket>/<identity_id>/<project_id>/...`' },
+            gen_id: { type: 'string' }, classtype: classType, size: { type: 'integer', description: 'bytes' },
+          }, ['filename', 's3_key', 'gen_id', 'classtype']),
           next_token: { anyOf: [{ type: 'object', properties: { filename: { type: 'string' }, project_id: { type: 'string' } }, required: ['filename', 'project_id'] }, { type: 'null' }] },
           next_cursor: nextCursorSchema,
         },

@@ -1,15 +1,10 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
 import { MAX_CHECK_NAMES } from '../lib/limits';
-import { filename, projectId, tokenFields, typedNumber, typedString } from '../lib/schemas';
+import { filename, projectBody, typedNumber, typedString } from '../lib/schemas';
 
 /** POST /projects/upload_check (seed 003): up to 1,000 names a call. */
 export const schema = {
-  body: {
-    type: 'object',
-    properties: { ...tokenFields, project_id: projectId, ls_filename: { type: 'array', items: filename, minItems: 1, maxItems: MAX_CHECK_NAMES } },
-    required: ['project_id', 'ls_filename'],
-    additionalProperties: false,
-  },
+  body: projectBody({ ls_filename: { type: 'array', items: filename, minItems: 1, maxItems: MAX_CHECK_NAMES } }, ['ls_filename']),
 } as const satisfies RouteSchema;
 
 export const contract = {

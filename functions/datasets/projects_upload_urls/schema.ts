@@ -1,32 +1,17 @@
 import type { RouteContract, RouteSchema } from '@darkroom/runtime';
 import { MAX_DATA_BYTES, MAX_UPLOAD_URLS } from '../lib/limits';
-import { filename, projectId, tokenFields, typeMethod } from '../lib/schemas';
+import { filename, objectArray, objectList, projectBody, typeMethod } from '../lib/schemas';
 
 /** POST /projects/upload_urls (new in Darkroom: presigned POSTs instead of AWS credentials). */
 export const schema = {
-  body: {
-    type: 'object',
-    properties: {
-      ...tokenFields,
-      project_id: projectId,
-      type_method: { ...typeMethod, description: 'default ORIGINAL' },
-      ls_object_info: {
-        type: 'array', minItems: 1, maxItems: MAX_UPLOAD_URLS,
-        items: {
-          type: 'object',
-          properties: {
-            filename,
-            size: { type: 'integer', minimum: 1, maximum: MAX_DATA_BYTES, description: 'bytes; the upload policy caps the object at this size' },
-            content_type: { type: 'string', pattern: '^image/[a-z0-9.+-]+$' },
-          },
-          required: ['filename', 'size'],
-          additionalProperties: false,
-        },
-      },
-    },
-    required: ['project_id', 'ls_object_info'],
-    additionalProperties: false,
-  },
+  body: projectBody({
+    type_method: { ...typeMethod, description: 'default ORIGINAL' },
+    ls_object_info: objectList(MAX_UPLOAD_URLS, {
+      filename,
+      size: { type: 'integer', minimum: 1, maximum: MAX_DATA_BYTES, description: 'bytes; the upload policy caps the object at this size' },
+      content_type: { type: 'string', pattern: '^image/[a-z0-9.+-]+$' },
+    }, ['filename', 'size']),
+  }, ['ls_object_info']),
 } as const satisfies RouteSchema;
 
 export const contract = {
@@ -39,24 +24,17 @@ export const contract = {
       body: {
         type: 'object',
         properties: {
-          items: {
-            type: 'array',
-            items: {
+          items: objectArray({
+            filename: { type: 'string' }, key: { type: 'string' }, s3_key: { type: 'string', description: 'with the bucket, as upload_update takes it' },
+            upload: {
               type: 'object',
               properties: {
-                filename: { type: 'string' }, key: { type: 'string' }, s3_key: { type: 'string', description: 'with the bucket, as upload_update takes it' },
-                upload: {
-                  type: 'object',
-                  properties: {
-                    method: { const: 'POST' }, url: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } },
-                    content_type: { type: 'string' }, max_bytes: { type: 'integer' }, expires_in: { type: 'integer' }, expires_at: { type: 'string', format: 'date-time' },
-                  },
-                  required: ['method', 'url', 'fields', 'content_type', 'max_bytes', 'expires_in', 'expires_at'],
-                },
+                method: { const: 'POST' }, url: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } },
+                content_type: { type: 'string' }, max_bytes: { type: 'integer' }, expires_in: { type: 'integer' }, expires_at: { type: 'string', format: 'date-time' },
               },
-              required: ['filename', 'key', 's3_key', 'upload'],
+              required: ['method', 'url', 'fields', 'content_type', 'max_bytes', 'expires_in', 'expires_at'],
             },
-          },
+          }, ['filename', 'key', 's3_key', 'upload']),
         },
         required: ['items'],
       },

@@ -44,6 +44,20 @@ const unauthorized = (message: string) =>
   createError(401, message, { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
 
 /**
+ * The caller `token` stands for, per `verifier`.
+ * @throws 401 (http-errors, exposed) with `message` when the token does not verify; the verifier's error is its `cause`
+ */
+async function verifyOr401(verifier: TokenVerifier, token: string, message: string): Promise<Caller> {
+  try {
+    return await verifier.verify(token);
+  } catch (cause) {
+    const error = unauthorized(message);
+    (error as { cause?: unknown }).cause = cause;
+    throw error;
+  }
+}
+
+/**
  * Middy middleware that authenticates the request: verifies the Cognito token, refuses tokens of a session
  * the user's last logout ended ({@link isRevoked}: begun before it), verifies the optional second
  * token (`sameUserTokenFrom`) and that it names the same user, and sets `context.caller`.
@@ -56,26 +70,12 @@ export function jwtAuth(options: JwtAuthOptions): MiddlewareObj<APIGatewayProxyE
     before: async (request) => {
       const token = bearerToken(request.event.headers) ?? options.tokenFrom?.(request.event);
       if (!token) throw unauthorized('Missing bearer token: send Authorization: Bearer <Cognito ID or access token>');
-      let caller: Caller;
-      try {
-        caller = await options.verifier.verify(token);
-      } catch (cause) {
-        const error = unauthorized('Invalid or expired token');
-        (error as { cause?: unknown }).cause = cause;
-        throw error;
-      }
+      const caller = await verifyOr401(options.verifier, token, 'Invalid or expired token');
       const revocation = await options.revocations.revocation(caller.sub);
       if (isRevoked(caller, revocation)) throw unauthorized('Token has been revoked: log in again');
       const second = options.sameUserTokenFrom?.(request.event);
       if (second !== undefined) {
-        let other: Caller | undefined;
-        try {
-          other = await options.verifier.verify(second);
-        } catch (cause) {
-          const error = unauthorized('Invalid or expired access_token');
-          (error as { cause?: unknown }).cause = cause;
-          throw error;
-        }
+        const other = await verifyOr401(options.verifier, second, 'Invalid or expired access_token');
         if (other.sub !== caller.sub) throw unauthorized('access_token belongs to another user');
         if (isRevoked(other, revocation)) throw unauthorized('access_token has been revoked: log in again');
       }

@@ -162,9 +162,16 @@ export interface PendingTableLayout {
 export function tablePendingCatalog(doc: DynamoDBDocumentClient, layout: PendingTableLayout): PendingCatalog {
   const waiting = Object.fromEntries(layout.waiting.map((status, i) => [`:waiting${i}`, status]));
   const stillWaiting = `#status IN (${Object.keys(waiting).join(', ')})`;
-  const conditional = async (command: UpdateCommand): Promise<boolean> => {
+  /** Applies `expression` (with `values`) to the record at `key` if it still waits: true when applied, false when it had moved on. */
+  const updateIfWaiting = async (key: Record<string, unknown>, expression: string, values: Record<string, unknown>): Promise<boolean> => {
     try {
-      await doc.send(command);
+      await doc.send(new UpdateCommand({
+        TableName: layout.tableName, Key: key,
+        UpdateExpression: expression,
+        ConditionExpression: stillWaiting,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...values, ...waiting },
+      }));
       return true;
     } catch (error) {
       if (conditionFailed(error)) return false;
@@ -186,22 +193,12 @@ export function tablePendingCatalog(doc: DynamoDBDocumentClient, layout: Pending
       }
     },
     markRedriven(record, at) {
-      return conditional(new UpdateCommand({
-        TableName: layout.tableName, Key: record.tableKey,
-        UpdateExpression: 'SET redriven_at = :at, redrive_count = if_not_exists(redrive_count, :zero) + :one',
-        ConditionExpression: stillWaiting,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':at': at, ':zero': 0, ':one': 1, ...waiting },
-      }));
+      return updateIfWaiting(record.tableKey, 'SET redriven_at = :at, redrive_count = if_not_exists(redrive_count, :zero) + :one',
+        { ':at': at, ':zero': 0, ':one': 1 });
     },
     markAbandoned(record, reason) {
-      return conditional(new UpdateCommand({
-        TableName: layout.tableName, Key: record.tableKey,
-        UpdateExpression: 'SET #status = :failed, failure_reason = :reason, processed_at = :now REMOVE expires_at',
-        ConditionExpression: stillWaiting,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':reason': reason, ':now': new Date().toISOString(), ...waiting },
-      }));
+      return updateIfWaiting(record.tableKey, 'SET #status = :failed, failure_reason = :reason, processed_at = :now REMOVE expires_at',
+        { ':failed': 'failed', ':reason': reason, ':now': new Date().toISOString() });
     },
   };
 }

@@ -28,39 +28,41 @@ export interface WireRequest {
 }
 
 type Code = { status: number; code: string; message: string };
+/** The faults that answer with an error (the others delay or conflict). */
+type ErrorFault = Exclude<FaultError, 'latency' | 'conflict'>;
 
-const DYNAMODB: Record<Exclude<FaultError, 'latency' | 'conflict'>, Code> = {
+const DYNAMODB: Record<ErrorFault, Code> = {
   throttle: { status: 400, code: 'ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.' },
   internal: { status: 500, code: 'InternalServerError', message: 'Internal server error' },
   unavailable: { status: 503, code: 'ServiceUnavailable', message: 'The service is currently unavailable or busy.' },
 };
 
 /** SQS codes with their awsQuery names (x-amzn-query-error), as the SQS JSON protocol sends them. */
-const SQS: Record<Exclude<FaultError, 'latency' | 'conflict'>, Code & { query: string; fault: 'Sender' | 'Receiver' }> = {
+const SQS: Record<ErrorFault, Code & { query: string; fault: 'Sender' | 'Receiver' }> = {
   throttle: { status: 400, code: 'RequestThrottled', query: 'RequestThrottled', fault: 'Sender', message: 'Request is throttled.' },
   internal: { status: 500, code: 'InternalFailure', query: 'InternalFailure', fault: 'Receiver', message: 'The request processing has failed because of an unknown error, exception or failure.' },
   unavailable: { status: 503, code: 'ServiceUnavailable', query: 'ServiceUnavailable', fault: 'Receiver', message: 'The request has failed due to a temporary failure of the server.' },
 };
 
-const S3: Record<Exclude<FaultError, 'latency' | 'conflict'>, Code> = {
+const S3: Record<ErrorFault, Code> = {
   throttle: { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' },
   internal: { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' },
   unavailable: { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' },
 };
 
-const COGNITO: Record<Exclude<FaultError, 'latency' | 'conflict'>, Code> = {
+const COGNITO: Record<ErrorFault, Code> = {
   throttle: { status: 400, code: 'TooManyRequestsException', message: 'Too many requests' },
   internal: { status: 500, code: 'InternalErrorException', message: 'Internal server error' },
   unavailable: { status: 503, code: 'ServiceUnavailable', message: 'Service unavailable' },
 };
 
-const SES: Record<Exclude<FaultError, 'latency' | 'conflict'>, Code> = {
+const SES: Record<ErrorFault, Code> = {
   throttle: { status: 429, code: 'TooManyRequestsException', message: 'Too many requests.' },
   internal: { status: 500, code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.' },
   unavailable: { status: 503, code: 'ServiceUnavailable', message: 'The request has failed due to a temporary failure of the server.' },
 };
 
-const EC2: Record<Exclude<FaultError, 'latency' | 'conflict'>, Code> = {
+const EC2: Record<ErrorFault, Code> = {
   throttle: { status: 503, code: 'RequestLimitExceeded', message: 'Request limit exceeded.' },
   internal: { status: 500, code: 'InternalError', message: 'An internal error has occurred.' },
   unavailable: { status: 503, code: 'Unavailable', message: 'The server is overloaded and can\'t handle the request.' },
@@ -105,7 +107,7 @@ function dynamodb(error: Exclude<FaultError, 'latency'>, request: WireRequest): 
   return awsJson('1.0', status, `${prefix}${code}`, { message });
 }
 
-function s3(error: Exclude<FaultError, 'latency' | 'conflict'>, request: WireRequest): WireError {
+function s3(error: ErrorFault, request: WireRequest): WireError {
   const { status, code, message } = S3[error];
   const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
   const hostId = Buffer.from(randomUUID()).toString('base64');
@@ -117,7 +119,7 @@ function s3(error: Exclude<FaultError, 'latency' | 'conflict'>, request: WireReq
   };
 }
 
-function ec2(error: Exclude<FaultError, 'latency' | 'conflict'>): WireError {
+function ec2(error: ErrorFault): WireError {
   const { status, code, message } = EC2[error];
   const requestId = randomUUID();
   return {
