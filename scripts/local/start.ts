@@ -28,12 +28,12 @@
  * the counters and the stack prints a summary when it stops (metrics.ts): one line per metric, or every
  * series with DARKROOM_METRICS_SUMMARY=full; its last line is `stopped in <seconds> s`.
  */
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { functionEnvironment, loadManifest, parseReference, ROOT } from '../manifest';
 import { startHttpApi } from './api';
-import { killChildren } from './emulators/children';
+import { killChildren, reapStale } from './emulators/children';
 import { artefactModeRequested, startArtefactMode } from './artefacts';
 import { MetricsCollector, tapStdout } from './metrics';
 import { startPollers } from './pollers';
@@ -85,6 +85,12 @@ async function main(): Promise<void> {
   const manifest = loadManifest();
   // The emulators' own chatter goes to a file; the console shows what runs where and each request.
   mkdirSync(dataDir, { recursive: true });
+  // A previous stack on this data dir that is still going down (its supervisor was SIGKILLed, and it is
+  // killing its emulators) holds the ports this one needs: it goes first, then this stack takes its place.
+  const pidFile = resolve(dataDir, 'start.pid');
+  reapStale(pidFile, 'scripts/local/start.ts');
+  writeFileSync(pidFile, String(process.pid));
+  process.once('exit', () => rmSync(pidFile, { force: true }));
   const emulatorLog = createWriteStream(resolve(dataDir, 'emulators.log'), { flags: 'a' });
   const stack = await startStack({
     dataDir,

@@ -81,7 +81,12 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-function reapStale(pidFile: string, marker: string): void {
+/**
+ * Kills the process named in `pidFile` (and its process group) if it is still running and its command
+ * line contains `marker`, and waits up to 5 s until it is gone. Nothing happens without a pid file or
+ * when the pid is not ours.
+ */
+export function reapStale(pidFile: string, marker: string): void {
   let pid: number;
   try {
     pid = Number(readFileSync(pidFile, 'utf8').trim());
