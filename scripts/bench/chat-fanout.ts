@@ -12,8 +12,10 @@ import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { spawnStack, stopStack } from '../local/spawn';
 
-const MEMBERS = 50;
-const MESSAGES = 40;
+// `npm run bench -- --quick` (DARKROOM_BENCH_QUICK=1): 10 members, 10 messages per path.
+const QUICK = process.env.DARKROOM_BENCH_QUICK === '1';
+const MEMBERS = QUICK ? 10 : 50;
+const MESSAGES = QUICK ? 10 : 40;
 
 interface Figures { p50: number; p99: number; samples: number }
 
