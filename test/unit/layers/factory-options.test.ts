@@ -2,41 +2,28 @@
  * The runtime factories' options: `auth: 'optional'`, the queue attempt, and each invocation's own logger
  * (idempotency is shown through the local stack: test/integration/idempotency.test.ts).
  */
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { httpEvent, lambdaContext, sqsEvent } from '../../support/events';
-import { startTestIssuer, type TestIssuer } from '../../support/tokens';
+import { runtimeUnderTest } from '../../support/runtime';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-let issuer: TestIssuer;
-let runtime: typeof import('@darkroom/runtime');
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  process.env.JWT_ISSUER = issuer.issuer;
-  process.env.JWKS_URI = issuer.jwksUri;
-  runtime = await import('@darkroom/runtime');
-});
-afterAll(() => issuer.close());
-beforeEach(() => { dynamo.reset(); dynamo.on(GetCommand).resolves({}); });
+const setup = runtimeUnderTest();
 
 type Answer = { statusCode: number; body: string };
 const call = (handler: unknown, event: unknown, context = lambdaContext()) =>
   (handler as (e: unknown, c: unknown) => Promise<Answer>)(event, context);
 
 describe("httpHandler auth: 'optional'", () => {
-  const handler = () => runtime.httpHandler({ envelope: 'plain', auth: 'optional', body: 'none' })
+  const handler = () => setup.runtime.httpHandler({ envelope: 'plain', auth: 'optional', body: 'none' })
     .handler(async ({ caller }) => ({ sub: caller?.sub ?? null }));
 
   it('gives no caller without a token, and the caller with a valid one', async () => {
     const route = handler();
     expect(JSON.parse((await call(route, httpEvent({ method: 'GET' }))).body)).toEqual({ sub: null });
-    expect(JSON.parse((await call(route, httpEvent({ method: 'GET', token: issuer.idToken('sub-7') }))).body)).toEqual({ sub: 'sub-7' });
+    expect(JSON.parse((await call(route, httpEvent({ method: 'GET', token: setup.issuer.idToken('sub-7') }))).body)).toEqual({ sub: 'sub-7' });
   });
 
   it('refuses a token that is sent but not valid with 401, as required mode does', async () => {
     const route = handler();
-    const expired = issuer.idToken('s', { exp: Math.floor(Date.now() / 1000) - 10 });
+    const expired = setup.issuer.idToken('s', { exp: Math.floor(Date.now() / 1000) - 10 });
     for (const token of ['not.a.token', expired]) {
       const response = await call(route, httpEvent({ method: 'GET', token }));
       expect([token.slice(0, 10), response.statusCode]).toEqual([token.slice(0, 10), 401]);
@@ -48,7 +35,7 @@ describe('queueHandler attempt', () => {
   it('hands the worker the delivery number, the queue\'s maxReceiveCount from the environment, and whether it is the last', async () => {
     expect(process.env.THUMBNAILS_MAX_RECEIVE_COUNT).toBe('3');
     const seen: unknown[] = [];
-    const handler = runtime.queueHandler().handler(async ({ attempt }) => { seen.push(attempt); });
+    const handler = setup.runtime.queueHandler().handler(async ({ attempt }) => { seen.push(attempt); });
     const event = sqsEvent({ a: 1 }, { b: 2 });
     event.Records[1]!.attributes.ApproximateReceiveCount = '3';
     await (handler as unknown as (e: unknown, c: unknown) => Promise<unknown>)(event, lambdaContext('darkroom-media-thumbnail'));
@@ -57,9 +44,9 @@ describe('queueHandler attempt', () => {
 
   it('finds the queue by the longest ending of its name, whatever the deployment prefix', () => {
     const record = (queue: string) => ({ ...sqsEvent({}).Records[0]!, eventSourceARN: `arn:aws:sqs:eu-west-1:1:${queue}` });
-    expect(runtime.attemptOf(record('darkroom-prod-images-thumbnail-events')).max).toBe(Number(process.env.IMAGES_THUMBNAIL_EVENTS_MAX_RECEIVE_COUNT));
-    expect(runtime.attemptOf(record('darkroom-dev-dataset-exports')).max).toBe(3);
-    expect(() => runtime.attemptOf(record('darkroom-unknown'))).toThrow(/UNKNOWN_MAX_RECEIVE_COUNT/);
+    expect(setup.runtime.attemptOf(record('darkroom-prod-images-thumbnail-events')).max).toBe(Number(process.env.IMAGES_THUMBNAIL_EVENTS_MAX_RECEIVE_COUNT));
+    expect(setup.runtime.attemptOf(record('darkroom-dev-dataset-exports')).max).toBe(3);
+    expect(() => setup.runtime.attemptOf(record('darkroom-unknown'))).toThrow(/UNKNOWN_MAX_RECEIVE_COUNT/);
   });
 });
 
@@ -68,15 +55,15 @@ describe('each invocation logs with its own logger', () => {
     const savedService = process.env.POWERTOOLS_SERVICE_NAME;
     delete process.env.POWERTOOLS_SERVICE_NAME;
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    runtime.logger.setLogLevel('WARN');
+    setup.runtime.logger.setLogLevel('WARN');
     try {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => { release = resolve; });
-      const route = (label: string) => runtime.httpHandler({ envelope: 'plain', auth: 'none', body: 'none' })
+      const route = (label: string) => setup.runtime.httpHandler({ envelope: 'plain', auth: 'none', body: 'none' })
         .handler(async () => {
-          runtime.logger.appendKeys({ label });
+          setup.runtime.logger.appendKeys({ label });
           await gate;
-          runtime.logger.warn('finished', { label });
+          setup.runtime.logger.warn('finished', { label });
           return {};
         });
       const images = call(route('images'), httpEvent({ method: 'GET' }), lambdaContext('darkroom-images-upload'));
@@ -91,7 +78,7 @@ describe('each invocation logs with its own logger', () => {
       expect(JSON.stringify(warn.mock.calls)).not.toMatch(/service_undefined/);
     } finally {
       warn.mockRestore();
-      runtime.logger.setLogLevel('SILENT');
+      setup.runtime.logger.setLogLevel('SILENT');
       process.env.POWERTOOLS_SERVICE_NAME = savedService;
     }
   });
@@ -100,9 +87,9 @@ describe('each invocation logs with its own logger', () => {
     const saved = process.env.POWERTOOLS_SERVICE_NAME;
     try {
       process.env.POWERTOOLS_SERVICE_NAME = 'photos';
-      expect(runtime.serviceOf('darkroom-prod-photos-list')).toBe('photos');
+      expect(setup.runtime.serviceOf('darkroom-prod-photos-list')).toBe('photos');
       delete process.env.POWERTOOLS_SERVICE_NAME;
-      expect(runtime.serviceOf('darkroom-datasets-projects-create')).toBe('datasets');
+      expect(setup.runtime.serviceOf('darkroom-datasets-projects-create')).toBe('datasets');
     } finally {
       process.env.POWERTOOLS_SERVICE_NAME = saved;
     }
