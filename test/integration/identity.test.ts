@@ -7,6 +7,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { api, clients, newUser, stack, unique, type TestUser } from '../support/stack';
+import { s3Outcome } from '../support/s3-outcome';
 
 const BUCKET = () => stack().resources['bucket:datasets']!;
 const MiB = 1024 * 1024;
@@ -17,16 +18,6 @@ const s3As = (user: TestUser) => new S3Client({
   credentials: user.credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
 });
 
-/** The HTTP status of an S3 call (200 when it succeeds) and S3's error code. */
-async function outcome(call: Promise<unknown>): Promise<{ status: number; code?: string }> {
-  try {
-    await call;
-    return { status: 200 };
-  } catch (error) {
-    const e = error as { name: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-    return { status: e.$metadata?.httpStatusCode ?? 0, code: e.Code ?? e.name };
-  }
-}
 
 const datasets = (path: string, user: TestUser, body: Record<string, unknown>) => api(path, { body: { id_token: user.idToken, ...body } });
 
@@ -78,15 +69,15 @@ describe('temporary credentials from the identity pool', () => {
   it('refuses the same credentials, with 403 AccessDenied, outside the prefix: another user\'s, another bucket, a listing of the bucket, a delete', async () => {
     const s3 = s3As(ada);
     const denied = { status: 403, code: 'AccessDenied' };
-    await expect(outcome(s3.send(new PutObjectCommand({ Bucket: BUCKET(), Key: `${ada.identityId}/p/ok.png`, Body: 'x' })))).resolves.toEqual({ status: 200 });
-    await expect(outcome(s3.send(new PutObjectCommand({ Bucket: BUCKET(), Key: `${bob.identityId}/p/x.png`, Body: 'x' })))).resolves.toEqual(denied);
-    await expect(outcome(s3.send(new GetObjectCommand({ Bucket: BUCKET(), Key: `${bob.identityId}/p/x.png` })))).resolves.toEqual(denied);
-    await expect(outcome(s3.send(new PutObjectCommand({ Bucket: stack().resources['bucket:originals']!, Key: `${ada.identityId}/p/x.png`, Body: 'x' })))).resolves.toEqual(denied);
-    await expect(outcome(s3.send(new ListObjectsV2Command({ Bucket: BUCKET() })))).resolves.toEqual(denied);
-    await expect(outcome(s3.send(new ListObjectsV2Command({ Bucket: BUCKET(), Prefix: `${bob.identityId}/` })))).resolves.toEqual(denied);
-    await expect(outcome(s3.send(new DeleteObjectCommand({ Bucket: BUCKET(), Key: `${ada.identityId}/p/ok.png` })))).resolves.toEqual(denied);
+    await expect(s3Outcome(s3.send(new PutObjectCommand({ Bucket: BUCKET(), Key: `${ada.identityId}/p/ok.png`, Body: 'x' })))).resolves.toEqual({ status: 200 });
+    await expect(s3Outcome(s3.send(new PutObjectCommand({ Bucket: BUCKET(), Key: `${bob.identityId}/p/x.png`, Body: 'x' })))).resolves.toEqual(denied);
+    await expect(s3Outcome(s3.send(new GetObjectCommand({ Bucket: BUCKET(), Key: `${bob.identityId}/p/x.png` })))).resolves.toEqual(denied);
+    await expect(s3Outcome(s3.send(new PutObjectCommand({ Bucket: stack().resources['bucket:originals']!, Key: `${ada.identityId}/p/x.png`, Body: 'x' })))).resolves.toEqual(denied);
+    await expect(s3Outcome(s3.send(new ListObjectsV2Command({ Bucket: BUCKET() })))).resolves.toEqual(denied);
+    await expect(s3Outcome(s3.send(new ListObjectsV2Command({ Bucket: BUCKET(), Prefix: `${bob.identityId}/` })))).resolves.toEqual(denied);
+    await expect(s3Outcome(s3.send(new DeleteObjectCommand({ Bucket: BUCKET(), Key: `${ada.identityId}/p/ok.png` })))).resolves.toEqual(denied);
     // Still there: the refused delete deleted nothing.
-    await expect(outcome(s3.send(new GetObjectCommand({ Bucket: BUCKET(), Key: `${ada.identityId}/p/ok.png` })))).resolves.toEqual({ status: 200 });
+    await expect(s3Outcome(s3.send(new GetObjectCommand({ Bucket: BUCKET(), Key: `${ada.identityId}/p/ok.png` })))).resolves.toEqual({ status: 200 });
   });
 });
 
@@ -117,6 +108,6 @@ describe('the local S3 checks signatures as S3 does', () => {
   it('refuses an unsigned request and credentials it does not know', async () => {
     await expect(put(`${stack().s3}/${BUCKET()}/anonymous.png`)).resolves.toEqual({ status: 403, code: 'AccessDenied' });
     const stranger = new S3Client({ region: 'us-east-1', endpoint: stack().s3, forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'x' } });
-    await expect(outcome(stranger.send(new PutObjectCommand({ Bucket: BUCKET(), Key: 'x', Body: 'x' })))).resolves.toEqual({ status: 403, code: 'InvalidAccessKeyId' });
+    await expect(s3Outcome(stranger.send(new PutObjectCommand({ Bucket: BUCKET(), Key: 'x', Body: 'x' })))).resolves.toEqual({ status: 403, code: 'InvalidAccessKeyId' });
   });
 });

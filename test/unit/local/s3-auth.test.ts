@@ -11,6 +11,7 @@ import { authenticatedPolicy } from '../../../scripts/local/emulators/identity-p
 import { authorizeIdentity, s3Operation, type KnownKey } from '../../../scripts/local/emulators/s3-auth';
 import { startS3Front } from '../../../scripts/local/emulators/s3-front';
 import { requestGuard } from '../../../scripts/local/emulators/s3-front-auth';
+import { s3Outcome } from '../../support/s3-outcome';
 
 const BUCKET = 'darkroom-datasets';
 const SERVICE = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -63,16 +64,6 @@ const client = (credentials: { accessKeyId: string; secretAccessKey: string; ses
   region: 'us-east-1', endpoint, forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', maxAttempts: 1,
 });
 
-/** The status and S3 error code of a call that may fail. */
-async function outcome(call: Promise<unknown>): Promise<{ status: number; code?: string }> {
-  try {
-    await call;
-    return { status: 200 };
-  } catch (error) {
-    const e = error as { name: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-    return { status: e.$metadata?.httpStatusCode ?? 0, code: e.Code ?? e.name };
-  }
-}
 
 /** A raw request to the front: the status and the `<Code>` of S3's XML error. */
 async function raw(url: string, init: RequestInit = {}): Promise<{ status: number; code?: string }> {
@@ -84,14 +75,14 @@ async function raw(url: string, init: RequestInit = {}): Promise<{ status: numbe
 describe('header-signed requests (SigV4 Authorization header)', () => {
   it('lets the service credentials do anything, anywhere', async () => {
     const s3 = client(SERVICE);
-    await expect(outcome(s3.send(new PutObjectCommand({ Bucket: 'darkroom-originals', Key: 'a/b.txt', Body: 'hello' })))).resolves.toEqual({ status: 200 });
-    await expect(outcome(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'someone/x.txt' })))).resolves.toEqual({ status: 200 });
+    await expect(s3Outcome(s3.send(new PutObjectCommand({ Bucket: 'darkroom-originals', Key: 'a/b.txt', Body: 'hello' })))).resolves.toEqual({ status: 200 });
+    await expect(s3Outcome(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'someone/x.txt' })))).resolves.toEqual({ status: 200 });
   });
 
   it('refuses a wrong secret with 403 SignatureDoesNotMatch and an unknown key with 403 InvalidAccessKeyId', async () => {
-    await expect(outcome(client({ ...SERVICE, secretAccessKey: 'wrong' }).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'k', Body: 'x' }))))
+    await expect(s3Outcome(client({ ...SERVICE, secretAccessKey: 'wrong' }).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'k', Body: 'x' }))))
       .resolves.toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
-    await expect(outcome(client({ accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' }).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'k', Body: 'x' }))))
+    await expect(s3Outcome(client({ accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' }).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'k', Body: 'x' }))))
       .resolves.toEqual({ status: 403, code: 'InvalidAccessKeyId' });
   });
 
@@ -107,20 +98,20 @@ describe('header-signed requests (SigV4 Authorization header)', () => {
 
   it('lets identity credentials write, read and list under their own prefix only', async () => {
     const s3 = client(identity);
-    await expect(outcome(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/p/a.png`, Body: 'x' })))).resolves.toEqual({ status: 200 });
-    await expect(outcome(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/p/a.png` })))).resolves.toEqual({ status: 200 });
-    await expect(outcome(s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${IDENTITY_ID}/p/` })))).resolves.toEqual({ status: 200 });
+    await expect(s3Outcome(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/p/a.png`, Body: 'x' })))).resolves.toEqual({ status: 200 });
+    await expect(s3Outcome(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/p/a.png` })))).resolves.toEqual({ status: 200 });
+    await expect(s3Outcome(s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${IDENTITY_ID}/p/` })))).resolves.toEqual({ status: 200 });
     const denied = { status: 403, code: 'AccessDenied' };
-    await expect(outcome(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'us-east-1:another/p/a.png', Body: 'x' })))).resolves.toEqual(denied);
-    await expect(outcome(s3.send(new PutObjectCommand({ Bucket: 'darkroom-originals', Key: `${IDENTITY_ID}/p/a.png`, Body: 'x' })))).resolves.toEqual(denied);
-    await expect(outcome(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/p/a.png` })))).resolves.toEqual(denied);
-    await expect(outcome(s3.send(new ListObjectsV2Command({ Bucket: BUCKET })))).resolves.toEqual(denied);
+    await expect(s3Outcome(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'us-east-1:another/p/a.png', Body: 'x' })))).resolves.toEqual(denied);
+    await expect(s3Outcome(s3.send(new PutObjectCommand({ Bucket: 'darkroom-originals', Key: `${IDENTITY_ID}/p/a.png`, Body: 'x' })))).resolves.toEqual(denied);
+    await expect(s3Outcome(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/p/a.png` })))).resolves.toEqual(denied);
+    await expect(s3Outcome(s3.send(new ListObjectsV2Command({ Bucket: BUCKET })))).resolves.toEqual(denied);
   });
 
   it('refuses identity credentials without their session token, and expired ones', async () => {
-    await expect(outcome(client({ accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey }).send(new GetObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/a` }))))
+    await expect(s3Outcome(client({ accessKeyId: identity.accessKeyId, secretAccessKey: identity.secretAccessKey }).send(new GetObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/a` }))))
       .resolves.toEqual({ status: 400, code: 'InvalidToken' });
-    await expect(outcome(client({ accessKeyId: 'ASIAEXPIREDIDENTITY', secretAccessKey: 'x', sessionToken: 'y' }).send(new GetObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/a` }))))
+    await expect(s3Outcome(client({ accessKeyId: 'ASIAEXPIREDIDENTITY', secretAccessKey: 'x', sessionToken: 'y' }).send(new GetObjectCommand({ Bucket: BUCKET, Key: `${IDENTITY_ID}/a` }))))
       .resolves.toEqual({ status: 400, code: 'ExpiredToken' });
   });
 });
